@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Crypto provider interface.  A provider is a table of primitives chosen by
+ * name; OpenSSL 3 ("openssl") is the default.  Everything above this layer
+ * (the SK payload, ESP, key derivation) calls the primitives through a
+ * provider, never a library directly.
+ *
+ * All functions return 0 on success or a negative errno value:
+ * -ENOTSUP for an algorithm the provider lacks, -EINVAL for a bad length,
+ * -EBADMSG for a failed integrity check or an invalid peer public value.
+ */
+#ifndef CREST_CRYPTO_CRYPTO_H
+#define CREST_CRYPTO_CRYPTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "crypto/ids.h"
+
+#define CRYPTO_MAX_PRF_LEN 64
+#define CRYPTO_MAX_KEY_LEN 64
+#define CRYPTO_MAX_DH_PUBLIC 384 /* MODP-3072 */
+#define CRYPTO_MAX_DH_SHARED 384
+
+struct crypto_prf;    /* a PRF keyed once, used many times */
+struct crypto_dh;     /* one ephemeral key pair */
+struct crypto_cipher; /* one direction of an SA: AEAD or cipher + HMAC */
+
+struct crypto_provider {
+	const char *name;
+
+	/* PRF (HMAC).  out receives prf_len(id) bytes. */
+	size_t (*prf_len)(uint16_t prf_id);
+	int (*prf_new)(uint16_t prf_id, const uint8_t *key, size_t key_len,
+		       struct crypto_prf **out);
+	int (*prf_compute)(struct crypto_prf *prf, const uint8_t *data,
+			   size_t len, uint8_t *out);
+	void (*prf_free)(struct crypto_prf *prf);
+
+	/*
+	 * Key exchange.  dh_shared validates the peer's value first (point on
+	 * the curve, 1 < y < p-1 for MODP, RFC 7748 low-order points and an
+	 * all-zero X25519 result are rejected) and returns -EBADMSG if it is
+	 * invalid.  For MODP the shared secret is left-padded to the length of
+	 * p, as RFC 7296 2.14 requires.
+	 */
+	size_t (*dh_public_len)(uint16_t dh_id);
+	int (*dh_new)(uint16_t dh_id, struct crypto_dh **out);
+	int (*dh_public)(struct crypto_dh *dh, uint8_t *out, size_t *out_len);
+	int (*dh_shared)(struct crypto_dh *dh, const uint8_t *peer,
+			 size_t peer_len, uint8_t *out, size_t *out_len);
+	void (*dh_free)(struct crypto_dh *dh);
+
+	int (*random)(uint8_t *out, size_t len);
+};
+
+const struct crypto_provider *crypto_provider_get(const char *name);
+const struct crypto_provider *crypto_default(void);
+
+/*
+ * Key material length for an encryption transform, salt included: AES-GCM
+ * and ChaCha20-Poly1305 take key_bits/8 + 4 (RFC 4106, RFC 7634), AES-CBC
+ * takes key_bits/8.  Returns 0 for an unsupported transform.
+ */
+size_t crypto_encr_keymat_len(uint16_t encr_id, uint16_t key_bits);
+/* Key length of an integrity transform, 0 for INTEG_NONE or unknown. */
+size_t crypto_integ_key_len(uint16_t integ_id);
+bool crypto_encr_is_aead(uint16_t encr_id);
+/* Whether key_bits is valid for that encryption transform. */
+bool crypto_encr_valid(uint16_t encr_id, uint16_t key_bits);
+
+/*
+ * One direction of an SA's protection, shared by the IKE SK payload and
+ * ESP.  AEAD: the nonce is salt | iv (8-byte iv), the ICV is the 16-byte
+ * tag over aad.  AES-CBC: the 16-byte iv is the CBC IV and the ICV is the
+ * truncated HMAC over aad | iv | ciphertext, which is exactly the covered
+ * range of both the SK payload (aad = IKE header + SK header) and ESP
+ * (aad = SPI + sequence number).
+ */
+int crypto_cipher_new(const struct crypto_provider *p, uint16_t encr_id,
+		      uint16_t key_bits, uint16_t integ_id,
+		      const uint8_t *enc_key, size_t enc_key_len,
+		      const uint8_t *integ_key, size_t integ_key_len,
+		      struct crypto_cipher **out);
+void crypto_cipher_free(struct crypto_cipher *c);
+size_t crypto_cipher_iv_len(const struct crypto_cipher *c);
+/* Plaintext length (with padding) must be a multiple of this. */
+size_t crypto_cipher_block_len(const struct crypto_cipher *c);
+size_t crypto_cipher_icv_len(const struct crypto_cipher *c);
+/* Encrypts buf in place and writes the ICV. */
+int crypto_cipher_encrypt(struct crypto_cipher *c, const uint8_t *aad,
+			  size_t aad_len, const uint8_t *iv, uint8_t *buf,
+			  size_t len, uint8_t *icv);
+/* Checks the ICV in constant time, then decrypts buf in place. */
+int crypto_cipher_decrypt(struct crypto_cipher *c, const uint8_t *aad,
+			  size_t aad_len, const uint8_t *iv, uint8_t *buf,
+			  size_t len, const uint8_t *icv);
+
+#endif
