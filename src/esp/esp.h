@@ -61,7 +61,8 @@ struct esp_sa {
 	struct esp_replay replay;
 
 	/* Inbound check: source must be in remote_ts, destination in
-	 * local_ts.  Outbound SAs do not use these. */
+	 * local_ts.  An SA with neither list skips the check.  Outbound SAs
+	 * do not use these. */
 	struct traffic_selector local_ts[ESP_MAX_TS];
 	size_t n_local_ts;
 	struct traffic_selector remote_ts[ESP_MAX_TS];
