@@ -6,6 +6,8 @@
  * payload body before anything interprets it.  All parsers return 0 or a
  * negative errno: -EBADMSG for malformed input, -EPROTO for an unknown
  * payload marked critical, -E2BIG when a fixed limit below is exceeded.
+ * ike_parse_header() and ike_parse_message() return -EPROTONOSUPPORT for a
+ * major version other than 2.
  */
 #ifndef CREST_WIRE_IKE_H
 #define CREST_WIRE_IKE_H
@@ -21,7 +23,9 @@
 #define IKE_PAYLOAD_HEADER_LEN 4
 #define IKE_MAX_PAYLOADS 48
 #define IKE_MAX_PROPOSALS 16
-#define IKE_MAX_TRANSFORMS 32
+/* The initiator in tests/data/ike/invalid-ke-and-fragments-1 offers 35
+ * transforms in one proposal, so 32 would be too few. */
+#define IKE_MAX_TRANSFORMS 64
 #define IKE_MAX_TS 16
 #define IKE_MAX_SPI_LEN 8
 #define IKE_NONCE_MIN 16
@@ -106,7 +110,9 @@ enum ike_notify_type {
 
 /* Name of a notify type such as "NO_PROPOSAL_CHOSEN", or NULL. */
 const char *ike_notify_name(uint16_t type);
+/* Name of an exchange type such as "IKE_AUTH", or NULL. */
 const char *ike_exchange_name(uint8_t exchange);
+/* RFC 7296 notation of a payload type such as "SA" or "TSi", or NULL. */
 const char *ike_payload_name(uint8_t type);
 
 struct ike_header {
@@ -135,11 +141,16 @@ struct ike_message {
 	/* For an SK payload (always the last): its next-payload field, the
 	 * type of the first payload inside the encryption. */
 	uint8_t sk_first;
+	/* Type of the unknown critical payload after a parse returned -EPROTO,
+	 * for the data of an UNSUPPORTED_CRITICAL_PAYLOAD notify. */
+	uint8_t unsupported_critical;
 };
 
 /*
- * Parses the 28-byte header.  Rejects a major version other than 2, a
- * length field that differs from len, or len < 28.
+ * Parses the 28-byte header.  Rejects len < 28 or a length field that
+ * differs from len with -EBADMSG, and a major version other than 2 with
+ * -EPROTONOSUPPORT after filling in hdr, so the caller can send
+ * INVALID_MAJOR_VERSION.  Flag bits other than I, V and R are cleared.
  */
 int ike_parse_header(const uint8_t *msg, size_t len, struct ike_header *hdr);
 /* Parses the header and the payload chain of a whole message. */
@@ -250,13 +261,23 @@ struct ike_builder {
 	uint8_t *payload_len;
 };
 
+/* Writes hdr with version 0x20 whatever hdr->version holds. */
 void ike_build_init(struct ike_builder *b, uint8_t *buf, size_t cap,
 		    const struct ike_header *hdr);
 void ike_chain_init(struct ike_builder *b, uint8_t *buf, size_t cap);
 /* Starts a payload; write its body with b->w, then call ike_payload_end. */
 bool ike_payload_begin(struct ike_builder *b, uint8_t type, bool critical);
 bool ike_payload_end(struct ike_builder *b);
-/* Sets the header's length field; returns the total length or 0. */
+/*
+ * Sets the next-payload field of the payload begun last.  An SK or SKF
+ * payload needs it for the type of the first payload inside the encryption.
+ */
+void ike_payload_set_next(struct ike_builder *b, uint8_t next);
+/*
+ * Sets the header's length field; returns the total length, or 0 after an
+ * overflow or with a payload still open.  A header-less chain returns its
+ * length, which is also 0 for an empty chain.
+ */
 size_t ike_build_finish(struct ike_builder *b);
 
 bool ike_add_sa(struct ike_builder *b, const struct ike_proposal *p,
