@@ -45,6 +45,13 @@ struct crypto_provider {
 	 * invalid.  For MODP the shared secret is left-padded to the length of
 	 * p, as RFC 7296 2.14 requires.
 	 */
+	/*
+	 * dh_public and dh_shared take the size of out in *out_len and
+	 * return the length written there: dh_public_len(id) bytes for the
+	 * public value; the shared secret is 32 (X25519), 32 or 48 bytes (the
+	 * x coordinate, RFC 5903) or the length of p.  A short out buffer
+	 * gives -EINVAL; a peer value of the wrong length gives -EBADMSG.
+	 */
 	size_t (*dh_public_len)(uint16_t dh_id);
 	int (*dh_new)(uint16_t dh_id, struct crypto_dh **out);
 	int (*dh_public)(struct crypto_dh *dh, uint8_t *out, size_t *out_len);
@@ -59,6 +66,16 @@ const struct crypto_provider *crypto_provider_get(const char *name);
 const struct crypto_provider *crypto_default(void);
 
 /*
+ * For known-answer tests only: creates a key pair from a fixed private key
+ * so that published vectors can run.  Supports DH_X25519 (32-byte scalar)
+ * and returns -ENOTSUP for other groups.  IKE must use dh_new, which draws
+ * a fresh key for every exchange.
+ */
+int crypto_dh_new_from_private(const struct crypto_provider *p,
+			       uint16_t dh_id, const uint8_t *priv,
+			       size_t priv_len, struct crypto_dh **out);
+
+/*
  * Key material length for an encryption transform, salt included: AES-GCM
  * and ChaCha20-Poly1305 take key_bits/8 + 4 (RFC 4106, RFC 7634), AES-CBC
  * takes key_bits/8.  Returns 0 for an unsupported transform.
@@ -66,8 +83,14 @@ const struct crypto_provider *crypto_default(void);
 size_t crypto_encr_keymat_len(uint16_t encr_id, uint16_t key_bits);
 /* Key length of an integrity transform, 0 for INTEG_NONE or unknown. */
 size_t crypto_integ_key_len(uint16_t integ_id);
+/* ICV length of an integrity transform, 0 for INTEG_NONE or unknown. */
+size_t crypto_integ_icv_len(uint16_t integ_id);
 bool crypto_encr_is_aead(uint16_t encr_id);
-/* Whether key_bits is valid for that encryption transform. */
+/*
+ * Whether key_bits is valid for that encryption transform: 128 or 256 for
+ * AES-CBC and AES-GCM-16, 256 or 0 (no key length attribute, which RFC 7634
+ * requires) for ChaCha20-Poly1305.
+ */
 bool crypto_encr_valid(uint16_t encr_id, uint16_t key_bits);
 
 /*
@@ -92,7 +115,12 @@ size_t crypto_cipher_icv_len(const struct crypto_cipher *c);
 int crypto_cipher_encrypt(struct crypto_cipher *c, const uint8_t *aad,
 			  size_t aad_len, const uint8_t *iv, uint8_t *buf,
 			  size_t len, uint8_t *icv);
-/* Checks the ICV in constant time, then decrypts buf in place. */
+/*
+ * Checks the ICV in constant time, then decrypts buf in place.  Returns
+ * -EBADMSG on a mismatch.  AES-CBC leaves buf untouched then; AEAD checks
+ * the tag after decrypting, so it wipes buf to zeros before returning.
+ * Length not a multiple of the block length for AES-CBC: -EINVAL.
+ */
 int crypto_cipher_decrypt(struct crypto_cipher *c, const uint8_t *aad,
 			  size_t aad_len, const uint8_t *iv, uint8_t *buf,
 			  size_t len, const uint8_t *icv);
