@@ -16,10 +16,12 @@
 #include "wire/ts.h"
 
 #define CFG_MAX_TRANSFORMS 8
-#define CFG_MAX_PROPOSALS 8
-#define CFG_MAX_TS 8
-#define CFG_MAX_ID_LEN 255
-#define CFG_NAME_LEN 64
+#define CFG_MAX_PROPOSALS  8
+#define CFG_MAX_TS         8
+#define CFG_MAX_ID_LEN     255
+#define CFG_NAME_LEN       64
+#define CFG_MAX_REALMS     16
+#define CFG_MAX_CONNS      64 /* per realm */
 
 /* IKEv2 identification types (RFC 7296 3.5). */
 enum id_type {
@@ -40,14 +42,14 @@ enum start_action {
 };
 
 struct cfg_identity {
-	uint8_t type;		     /* enum id_type */
+	uint8_t type;                 /* enum id_type */
 	uint8_t data[CFG_MAX_ID_LEN]; /* as sent in the ID payload */
 	size_t len;
 	char text[CFG_MAX_ID_LEN + 1]; /* as written in the configuration */
 };
 
 struct cfg_encr {
-	uint16_t id;	   /* enum encr_id */
+	uint16_t id;       /* enum encr_id */
 	uint16_t key_bits; /* 128 or 256; 256 for ChaCha20-Poly1305 */
 };
 
@@ -107,7 +109,7 @@ struct cfg_conn {
 	unsigned retransmit_giveup_ms;
 
 	unsigned keepalive_interval_s; /* NAT-T keepalive, 0 to disable */
-	int log_level;		       /* enum log_level, or -1 to inherit */
+	int log_level;                 /* enum log_level, or -1 to inherit */
 };
 
 struct cfg_inner_addr {
@@ -132,7 +134,7 @@ struct cfg_realm {
 struct cfg {
 	char path[4096];
 	char secrets_path[4096]; /* relative paths are resolved against path */
-	int log_level;		 /* enum log_level */
+	int log_level;           /* enum log_level */
 	struct cfg_realm *realms;
 	size_t n_realms;
 };
@@ -145,18 +147,18 @@ struct cfg {
 int config_load(const char *path, struct cfg *out, char *err, size_t errlen);
 /* The same from a string, for tests and fuzzing; name is used in errors. */
 int config_load_string(const char *text, const char *name, struct cfg *out,
-		       char *err, size_t errlen);
+                       char *err, size_t errlen);
 void config_free(struct cfg *cfg);
 
 /* Parses one proposal string; is_esp selects the ESP rules. */
 int config_parse_proposal(const char *text, bool is_esp,
-			  struct cfg_proposal *out, char *err, size_t errlen);
+                          struct cfg_proposal *out, char *err, size_t errlen);
 /* Parses an identity such as "192.0.2.1", "fqdn:gw.example.org",
  * "email:a@example.org", "keyid:0x0102" or an explicit type prefix. */
-int config_parse_identity(const char *text, struct cfg_identity *out,
-			  char *err, size_t errlen);
+int config_parse_identity(const char *text, struct cfg_identity *out, char *err,
+                          size_t errlen);
 /* Formats a proposal back as a strongSwan-style string. */
 void config_format_proposal(const struct cfg_proposal *p, bool is_esp,
-			    char *buf, size_t len);
+                            char *buf, size_t len);
 
 #endif

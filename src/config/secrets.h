@@ -29,13 +29,13 @@ struct secrets {
  * and the chmod that fixes it.  Other errors name the file and line.
  */
 int secrets_load(const char *path, struct secrets *out, char *err,
-		 size_t errlen);
-int secrets_load_string(const char *text, const char *name,
-			struct secrets *out, char *err, size_t errlen);
+                 size_t errlen);
+int secrets_load_string(const char *text, const char *name, struct secrets *out,
+                        char *err, size_t errlen);
 /* Finds the PSK for a pair of identities; NULL if none. */
 const struct psk_entry *secrets_find_psk(const struct secrets *s,
-					 const struct cfg_identity *local,
-					 const struct cfg_identity *remote);
+                                         const struct cfg_identity *local,
+                                         const struct cfg_identity *remote);
 void secrets_free(struct secrets *s);
 
 #endif
