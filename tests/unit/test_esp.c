@@ -45,7 +45,7 @@ static void fill_pattern(uint8_t *p, size_t n, uint8_t seed)
 		p[i] = (uint8_t)(seed + i * 7);
 }
 
-/* Sets up an SA with the given keys; integ_key may be NULL. */
+/* Sets up an SA with the given keys.  integ_key is NULL for an AEAD. */
 static void sa_init(struct esp_sa *sa, uint32_t spi, uint16_t encr,
                     uint16_t key_bits, uint16_t integ, const uint8_t *enc_key,
                     size_t enc_key_len, const uint8_t *integ_key,
@@ -298,7 +298,9 @@ static void espudp1_is_rejected(void **state)
 /*
  * RFC 7634 Appendix A: ChaCha20-Poly1305 ESP packet, SPI 0x01020304,
  * sequence number 5, IV 10 11 ... 17, key 80 81 ... 9f, salt a0 a1 a2 a3.
- * The inner packet is an ICMP echo 198.51.100.5 > 192.0.2.5.
+ * The inner packet is an ICMP echo 198.51.100.5 > 192.0.2.5.  NOTE: the
+ * bytes were checked against two independent published copies of this
+ * example, not against the RFC's own text.
  */
 static const char rfc7634_key[] = "808182838485868788898a8b8c8d8e8f"
                                   "909192939495969798999a9b9c9d9e9f"
@@ -384,9 +386,11 @@ static void rfc7634_encap_round_trip(void **state)
 }
 
 /*
- * draft-mcgrew-gcm-test-01 section 4 (AES-GCM in ESP), the cases with a
- * 32-bit sequence number and a 128- or 256-bit key.  Their trailers carry
- * next header 1, not 4, so a tunnel-mode SA drops them after the ICV has
+ * draft-mcgrew-gcm-test-01 section 4 (AES-GCM in ESP): two of the cases
+ * with a 32-bit sequence number, one with a 128-bit and one with a 256-bit
+ * key.  NOTE: the bytes were checked against two independent published
+ * copies of these vectors, not against the draft's own text.  Their trailers
+ * carry next header 1, not 4, so a tunnel-mode SA drops them after the ICV has
  * verified and the padding has passed.  The tests check that reason, the
  * decrypted bytes left in place, and the ciphertext and tag produced by
  * the cipher with associated data SPI | sequence number.
@@ -462,7 +466,8 @@ static void gcm_vector_check(const struct gcm_vector *v)
 	assert_memory_equal(buf, packet + 16, plain_len);
 	assert_memory_equal(icv, packet + 16 + plain_len, 16);
 
-	/* A changed tag fails the ICV; the window must not hold the seq. */
+	/* A changed tag fails the ICV.  The window is reset first because
+	 * the decapsulation above recorded this sequence number. */
 	memset(&sa.replay, 0, sizeof(sa.replay));
 	memcpy(pkt, packet, n);
 	pkt[n - 1] ^= 0x01;
@@ -982,7 +987,7 @@ static void output_too_small(void **state)
 			                           4, pkt, cap, &n),
 			                 -ENOSPC);
 		assert_int_equal(stats.drops[ESP_DROP_TOO_BIG], exact);
-		/* A refused packet uses no sequence number. */
+		/* A rejected packet uses no sequence number. */
 		assert_int_equal(out.seq, 1);
 		assert_int_equal(esp_encap(&out, inner, sizeof(inner), 4, pkt,
 		                           exact, &n),
