@@ -47,10 +47,11 @@ struct crypto_provider {
 	 */
 	/*
 	 * dh_public and dh_shared take the size of out in *out_len and
-	 * return the length written there: dh_public_len(id) bytes for the
-	 * public value; the shared secret is 32 (X25519), 32 or 48 bytes (the
-	 * x coordinate, RFC 5903) or the length of p.  A short out buffer
-	 * gives -EINVAL; a peer value of the wrong length gives -EBADMSG.
+	 * return the length written there.  The public value has
+	 * dh_public_len(id) bytes.  The shared secret has 32 bytes for
+	 * X25519, 32 or 48 (the x coordinate, RFC 5903) for ECP and the
+	 * length of p for MODP.  A short out buffer gives -EINVAL, and a peer
+	 * value of the wrong length gives -EBADMSG.
 	 */
 	size_t (*dh_public_len)(uint16_t dh_id);
 	int (*dh_new)(uint16_t dh_id, struct crypto_dh **out);
@@ -119,7 +120,7 @@ int crypto_cipher_encrypt(struct crypto_cipher *c, const uint8_t *aad,
  * Checks the ICV in constant time, then decrypts buf in place.  Returns
  * -EBADMSG on a mismatch.  AES-CBC leaves buf untouched then; AEAD checks
  * the tag after decrypting, so it wipes buf to zeros before returning.
- * Length not a multiple of the block length for AES-CBC: -EINVAL.
+ * For AES-CBC, a length that is not a multiple of 16 returns -EINVAL.
  */
 int crypto_cipher_decrypt(struct crypto_cipher *c, const uint8_t *aad,
 			  size_t aad_len, const uint8_t *iv, uint8_t *buf,

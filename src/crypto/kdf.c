@@ -9,8 +9,8 @@
 #include "util/secure.h"
 
 /*
- * A concatenation of up to four inputs in one heap buffer; the caller wipes
- * and frees it with concat_free because it may hold key material.
+ * A concatenation of several inputs in one heap buffer.  The caller wipes
+ * and frees it with concat_free because it may contain key material.
  */
 struct concat {
 	uint8_t *data;

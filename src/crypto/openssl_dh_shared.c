@@ -1,12 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Validation of a peer's KE value and derivation of g^ir.  Each check
- * happens before the value reaches a key agreement:
- *   MODP: exact length, then 1 < y < p-1 (RFC 7296 2.14 pads y to the
- *         length of p), then OpenSSL's subgroup check y^q = 1 mod p;
- *   ECP: exact length, then the point must be on the curve (RFC 5903);
- *   X25519: exact length, and an all-zero result is rejected, which covers
- *           the low-order points of RFC 7748 section 6.1.
+ * Validation of a peer's KE value and derivation of g^ir.  Every group
+ * first requires the exact public value length.  MODP then requires
+ * 1 < y < p-1 and passes OpenSSL's subgroup check y^q = 1 mod p.  ECP
+ * requires a point on the curve (RFC 5903).  X25519 rejects an all-zero
+ * result, which covers the low-order points (RFC 7748 section 6.1).
  */
 #include "crypto/openssl_dh.h"
 #include "crypto/openssl_provider.h"
@@ -73,7 +71,7 @@ static int peer_ecp(const struct dh_group *g, const uint8_t *value,
 	return ret;
 }
 
-/* Checks 1 < y < p-1 explicitly, as RFC 7296 section 5 asks. */
+/* Checks 1 < y < p-1, because 0, 1 and p-1 force g^ir to a known value. */
 static int modp_range_check(const struct crypto_dh *dh, const BIGNUM *y)
 {
 	BIGNUM *p = NULL;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Internal to src/crypto: the OpenSSL 3 provider's primitives, split over
- * openssl_prf.c, openssl_dh.c and openssl_provider.c.
+ * openssl_prf.c, openssl_dh.c, openssl_dh_shared.c and openssl_provider.c.
  */
 #ifndef CREST_CRYPTO_OPENSSL_PROVIDER_H
 #define CREST_CRYPTO_OPENSSL_PROVIDER_H

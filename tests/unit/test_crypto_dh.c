@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Key exchange through the provider.  X25519 known answers come from
+ * Key exchange through the provider.  X25519 known-answer vectors come from
  * RFC 7748: section 5.2 (single scalar multiplications) and section 6.1
  * (Alice and Bob).  ECP and MODP are checked by two key pairs agreeing and
  * by invalid peer values being rejected with -EBADMSG.
@@ -256,6 +256,9 @@ static void modp2048_invalid_values_rejected(void **state)
 	assert_int_equal(shared_with(dh, y, 256), 0); /* y = g */
 
 	modp2048_prime_plus(-1, y);
+	assert_int_equal(shared_with(dh, y, 256), -EBADMSG);
+	/* p-2 = -2 is in range, but outside the subgroup of order q. */
+	modp2048_prime_plus(-2, y);
 	assert_int_equal(shared_with(dh, y, 256), -EBADMSG);
 	modp2048_prime_plus(0, y);
 	assert_int_equal(shared_with(dh, y, 256), -EBADMSG);

@@ -2,7 +2,7 @@
 /*
  * IKEv2 key derivation against the NIST ACVP IKEv2 KDF vector (tcId 100,
  * PRF HMAC-SHA1) from libreswan's programs/cavp, copied to tests/data/kdf:
- * the .run file holds the inputs and the .json file the five outputs.
+ * the .run file contains the inputs and the .json file the five outputs.
  */
 #include <setjmp.h>
 #include <stdarg.h>
