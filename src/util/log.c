@@ -52,6 +52,16 @@ void log_msg(enum log_level level, const char *subsys, const char *fmt, ...)
 	if (level > current_level)
 		return;
 
+	char text[900];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	log_write(level, subsys, text);
+}
+
+void log_write(enum log_level level, const char *subsys, const char *text)
+{
 	char line[1024];
 	struct timespec ts;
 	struct tm tm;
@@ -66,10 +76,7 @@ void log_msg(enum log_level level, const char *subsys, const char *fmt, ...)
 	if (n < 0)
 		return;
 
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
-	va_end(ap);
+	snprintf(line + n, sizeof(line) - (size_t)n, "%s", text);
 
 	FILE *out = log_file ? log_file : stderr;
 	fprintf(out, "%s\n", line);

@@ -31,6 +31,9 @@ const char *log_level_name(enum log_level level);
 void log_msg(enum log_level level, const char *subsys, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Writes one line whatever the global level, for per-connection levels. */
+void log_write(enum log_level level, const char *subsys, const char *text);
+
 /*
  * Allows at most `burst` lines per `interval_ms` for one call site and
  * reports how many were suppressed when the next window opens.

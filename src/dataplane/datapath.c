@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "dataplane/datapath.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dataplane/tun.h"
+#include "keeper/netlink.h"
+#include "util/log.h"
+
+
+static const char *const drop_names[DP_DROP_COUNT] = {
+	[DP_DROP_NO_ROUTE] = "no_child_sa",
+	[DP_DROP_UNKNOWN_SPI] = "unknown_spi",
+	[DP_DROP_SHORT] = "truncated",
+	[DP_DROP_SEND_FAILED] = "send_failed",
+	[DP_DROP_TOO_BIG] = "too_big",
+};
+
+const char *dp_drop_name(enum dp_drop reason)
+{
+	return reason < DP_DROP_COUNT ? drop_names[reason] : "?";
+}
+
+static void count(struct datapath *dp, enum dp_drop reason)
+{
+	dp->drops[reason]++;
+	log_limited(LOG_DEBUG, "esp", "dropped packet: %s",
+		    dp_drop_name(reason));
+}
+
+/* The inner address of the realm in the given family, or NULL. */
+static const struct cfg_inner_addr *inner_addr(const struct cfg_realm *r,
+					       int family)
+{
+	for (size_t i = 0; i < r->n_inner; i++)
+		if (r->inner[i].family == family)
+			return &r->inner[i];
+	return NULL;
+}
+
+int dp_open_realms(struct datapath *dp, struct cfg *cfg)
+{
+	dp->realms = calloc(cfg->n_realms, sizeof(*dp->realms));
+	if (!dp->realms)
+		return -ENOMEM;
+	dp->n_realms = cfg->n_realms;
+	for (size_t i = 0; i < cfg->n_realms; i++) {
+		struct dp_realm *r = &dp->realms[i];
+		r->cfg = &cfg->realms[i];
+		r->tun_fd = tun_open(r->cfg->tun_name, r->ifname);
+		if (r->tun_fd < 0) {
+			log_error("tun", "cannot create TUN device %s: %s",
+				  r->cfg->tun_name, strerror(-r->tun_fd));
+			return r->tun_fd;
+		}
+		r->mtu = r->cfg->mtu ? r->cfg->mtu
+				     : r->cfg->path_mtu - DP_MAX_OVERHEAD;
+		int err = nl_link_up(r->ifname, r->mtu);
+		for (size_t a = 0; err == 0 && a < r->cfg->n_inner; a++) {
+			const struct cfg_inner_addr *ia = &r->cfg->inner[a];
+			err = nl_addr_add(r->ifname, ia->family, ia->addr,
+					  ia->prefix);
+		}
+		if (err < 0) {
+			log_error("tun", "cannot configure %s: %s", r->ifname,
+				  strerror(-err));
+			return err;
+		}
+		log_info("tun", "realm %s: device %s up, MTU %u", r->cfg->name,
+			 r->ifname, r->mtu);
+	}
+	return 0;
+}
+
+static struct dp_realm *realm_of(struct datapath *dp,
+				 const struct child_sa *child)
+{
+	for (size_t i = 0; i < dp->n_realms; i++)
+		if (dp->realms[i].cfg == child->ike->conn->realm)
+			return &dp->realms[i];
+	return NULL;
+}
+
+static void set_routes(struct datapath *dp, struct child_sa *child, bool add)
+{
+	struct dp_realm *r = realm_of(dp, child);
+	if (!r)
+		return;
+	for (size_t i = 0; i < child->n_remote_ts; i++) {
+		int family;
+		uint8_t addr[16];
+		unsigned prefix;
+		char text[96];
+		ts_format(&child->remote_ts[i], text, sizeof(text));
+		if (!ts_to_prefix(&child->remote_ts[i], &family, addr,
+				  &prefix)) {
+			log_warn("tun", "selector %s is not a prefix; no route",
+				 text);
+			continue;
+		}
+		const struct cfg_inner_addr *src = inner_addr(r->cfg, family);
+		int err = add ? nl_route_add(r->ifname, family, addr, prefix,
+					     src ? src->addr : NULL)
+			      : nl_route_del(r->ifname, family, addr, prefix);
+		if (err < 0 && !(err == -ESRCH && !add))
+			log_warn("tun", "%s route %s via %s failed: %s",
+				 add ? "adding" : "removing", text, r->ifname,
+				 strerror(-err));
+		else
+			log_debug("tun", "%s route %s via %s",
+				  add ? "added" : "removed", text, r->ifname);
+	}
+}
+
+void dp_child_up(void *io, struct child_sa *child)
+{
+	set_routes(io, child, true);
+}
+
+void dp_child_down(void *io, struct child_sa *child)
+{
+	set_routes(io, child, false);
+}
+
+/* Reads the inner addresses of an IP packet. */
+static bool packet_addrs(const uint8_t *pkt, size_t len, int *family,
+			 const uint8_t **src, const uint8_t **dst)
+{
+	if (len >= 20 && pkt[0] >> 4 == 4) {
+		*family = AF_INET;
+		*src = pkt + 12;
+		*dst = pkt + 16;
+		return true;
+	}
+	if (len >= 40 && pkt[0] >> 4 == 6) {
+		*family = AF_INET6;
+		*src = pkt + 8;
+		*dst = pkt + 24;
+		return true;
+	}
+	return false;
+}
+
+/* A narrower range wins, as the longest prefix does. */
+static bool narrower(const struct traffic_selector *a,
+		     const struct traffic_selector *b)
+{
+	size_t n = ts_addr_len(a->type);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t wa = a->start[i] ^ a->end[i];
+		uint8_t wb = b->start[i] ^ b->end[i];
+		if (wa != wb)
+			return wa < wb;
+	}
+	return false;
+}
+
+static struct child_sa *route_lookup(struct datapath *dp,
+				     const struct dp_realm *realm, int family,
+				     const uint8_t *dst)
+{
+	struct child_sa *best = NULL;
+	const struct traffic_selector *best_ts = NULL;
+	for (struct ike_sa *sa = dp->eng->sas; sa; sa = sa->next) {
+		if (sa->conn->realm != realm->cfg ||
+		    sa->state != IKE_STATE_ESTABLISHED)
+			continue;
+		for (struct child_sa *c = sa->children; c; c = c->next) {
+			for (size_t i = 0; c->installed && i < c->n_remote_ts;
+			     i++) {
+				const struct traffic_selector *t =
+					&c->remote_ts[i];
+				if (ts_contains_addr(t, family, dst) &&
+				    (!best_ts || narrower(t, best_ts))) {
+					best = c;
+					best_ts = t;
+				}
+			}
+		}
+	}
+	return best;
+}
+
+static void send_too_big(struct datapath *dp, struct dp_realm *realm,
+			 const uint8_t *pkt, size_t len, int family,
+			 unsigned mtu)
+{
+	const struct cfg_inner_addr *src = inner_addr(realm->cfg, family);
+	uint8_t icmp[1280];
+	size_t n = src ? icmp_build_too_big(pkt, len, mtu, src->addr, icmp,
+					    sizeof(icmp))
+		       : 0;
+	count(dp, DP_DROP_TOO_BIG);
+	if (n && write(realm->tun_fd, icmp, n) < 0)
+		log_limited(LOG_WARN, "tun", "writing ICMP to %s failed: %s",
+			    realm->ifname, strerror(errno));
+}
+
+void dp_tun_input(struct datapath *dp, struct dp_realm *realm, uint8_t *pkt,
+		  size_t len)
+{
+	int family;
+	const uint8_t *src, *dst;
+	if (!packet_addrs(pkt, len, &family, &src, &dst)) {
+		count(dp, DP_DROP_SHORT);
+		return;
+	}
+	struct child_sa *c = route_lookup(dp, realm, family, dst);
+	if (!c) {
+		count(dp, DP_DROP_NO_ROUTE);
+		return;
+	}
+
+	const struct ike_sa *ike = c->ike;
+	size_t outer = (ike->remote.ss_family == AF_INET ? 20 : 40) +
+		       (ike->natt ? 8 : 0);
+	size_t overhead = outer + esp_overhead(&c->out);
+	unsigned path_mtu = realm->cfg->path_mtu;
+	if (len + overhead > path_mtu && path_mtu > overhead) {
+		bool df = family == AF_INET6 || (pkt[6] & 0x40);
+		if (df) {
+			send_too_big(dp, realm, pkt, len, family,
+				     (unsigned)(path_mtu - overhead));
+			return;
+		}
+	}
+
+	uint8_t out[DP_MAX_PACKET];
+	size_t out_len;
+	uint8_t nh = family == AF_INET ? 4 : 41;
+	if (esp_encap(&c->out, pkt, len, nh, out, sizeof(out), &out_len) < 0)
+		return; /* counted by esp_encap */
+	if (dp_send_esp(dp, ike, out, out_len) < 0)
+		count(dp, DP_DROP_SEND_FAILED);
+}
+
+void dp_esp_input(struct datapath *dp, uint8_t *pkt, size_t len,
+		  const struct sockaddr_storage *from)
+{
+	uint32_t spi;
+	if (!esp_peek_spi(pkt, len, &spi)) {
+		count(dp, DP_DROP_SHORT);
+		return;
+	}
+	struct child_sa *c = ike_engine_find_child(dp->eng, spi);
+	if (!c) {
+		count(dp, DP_DROP_UNKNOWN_SPI);
+		return;
+	}
+	const uint8_t *inner;
+	size_t inner_len;
+	uint8_t nh;
+	enum esp_drop reason;
+	int err = esp_decap(&c->in, pkt, len, &inner, &inner_len, &nh, &reason);
+	if (err == -ENODATA)
+		return; /* a dummy packet (next header 59) */
+	if (err < 0) {
+		log_limited(LOG_INFO, "esp", "dropped ESP packet, SPI %08x: %s",
+			    spi, esp_drop_name(reason));
+		return;
+	}
+	struct dp_realm *realm = realm_of(dp, c);
+	if (realm && write(realm->tun_fd, inner, inner_len) < 0)
+		log_limited(LOG_WARN, "tun", "writing to %s failed: %s",
+			    realm->ifname, strerror(errno));
+	(void)from;
+}

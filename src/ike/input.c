@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * Received IKE messages: find the SA, check the message ID, decrypt, run
+ * the handler chain and send the response.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ike/engine_internal.h"
+#include "ike/handler.h"
+#include "ike/sk.h"
+#include "util/secure.h"
+#include "util/timeutil.h"
+
+static struct ike_sa *find_sa(struct ike_engine *eng,
+			      const struct ike_header *h)
+{
+	bool from_initiator = h->flags & IKE_FLAG_INITIATOR;
+	for (struct ike_sa *sa = eng->sas; sa; sa = sa->next) {
+		if (sa->state == IKE_STATE_DEAD || sa->spi_i != h->spi_i)
+			continue;
+		if (from_initiator && !sa->initiator && sa->spi_r == h->spi_r)
+			return sa;
+		if (!from_initiator && sa->initiator &&
+		    (sa->spi_r == h->spi_r ||
+		     (sa->state == IKE_STATE_INIT_SENT &&
+		      h->exchange == IKE_SA_INIT)))
+			return sa;
+	}
+	return NULL;
+}
+
+static struct cfg_conn *find_conn(struct ike_engine *eng,
+				  const struct sockaddr_storage *from)
+{
+	for (size_t r = 0; r < eng->cfg->n_realms; r++) {
+		struct cfg_realm *realm = &eng->cfg->realms[r];
+		for (size_t i = 0; i < realm->n_conns; i++)
+			if (sockaddr_same_host(&realm->conns[i].remote_addr,
+					       from))
+				return &realm->conns[i];
+	}
+	return NULL;
+}
+
+/* Seals and sends a response, and caches it for retransmitted requests. */
+static void send_response(struct ike_engine *eng, struct ike_sa *sa,
+			  uint8_t exchange, uint32_t msg_id,
+			  struct ike_builder *chain)
+{
+	uint8_t msg[IKE_MAX_MESSAGE];
+	struct ike_header h;
+	size_t len;
+
+	ike_fill_header(sa, exchange, true, msg_id, &h);
+	int err = ike_seal(sa, &h, chain, msg, sizeof(msg), &len);
+	if (err < 0) {
+		ike_log(sa, LOG_ERROR, "cannot build %s response: %s",
+			ike_exchange_name(exchange), strerror(-err));
+		return;
+	}
+	if (ike_store_message(&sa->response, &sa->response_len, msg, len) < 0)
+		return;
+	ike_log(sa, LOG_DEBUG, "sending %s response, message ID %" PRIu32
+		", %zu bytes", ike_exchange_name(exchange), msg_id, len);
+	ike_send_raw(eng, sa, msg, len);
+}
+
+/* Replaces whatever the chain built with the error notify alone. */
+static void error_chain(struct ike_ctx *ctx, uint8_t *buf, size_t cap)
+{
+	ike_chain_init(ctx->out, buf, cap);
+	ike_add_notify(ctx->out, 0, NULL, 0, ctx->notify, ctx->notify_data,
+		       ctx->notify_data_len);
+	ike_log(ctx->sa, LOG_WARN, "answering with notify %s",
+		ike_notify_name(ctx->notify));
+}
+
+static void sa_init_request(struct ike_engine *eng, uint8_t *msg, size_t len,
+			    struct ike_message *m,
+			    const struct sockaddr_storage *from,
+			    const struct sockaddr_storage *to)
+{
+	struct ike_sa *sa = find_sa(eng, &m->hdr);
+	if (sa) {
+		/* A retransmitted IKE_SA_INIT: answer with the same bytes. */
+		if (sa->response && m->hdr.msg_id == 0)
+			ike_send_raw(eng, sa, sa->response, sa->response_len);
+		return;
+	}
+	struct cfg_conn *conn = find_conn(eng, from);
+	if (!conn) {
+		ike_count_drop(eng, IKE_DROP_NO_CONNECTION, from);
+		return;
+	}
+	sa = ike_sa_new(conn, false);
+	if (!sa)
+		return;
+	sa->spi_i = m->hdr.spi_i;
+	sa->spi_r = ike_random_spi();
+	sa->local = *to;
+	sa->remote = *from;
+	sa->state = IKE_STATE_INIT_DONE;
+	ike_link_sa(eng, sa);
+	ike_log(sa, LOG_INFO, "IKE_SA_INIT request received");
+	if (ike_store_message(&sa->init_request, &sa->init_request_len, msg,
+			      len) < 0) {
+		ike_sa_kill(eng, sa, "out of memory");
+		return;
+	}
+
+	uint8_t plain[IKE_MAX_MESSAGE];
+	struct ike_builder chain;
+	struct ike_ctx ctx = { .eng = eng, .sa = sa, .in = m, .out = &chain,
+			       .from = from, .to = to };
+	ike_chain_init(&chain, plain, sizeof(plain));
+	if (ike_handlers_run(IKE_SA_INIT, DIR_REQUEST_IN, &ctx) == H_ERROR) {
+		if (ctx.notify) {
+			error_chain(&ctx, plain, sizeof(plain));
+			sa->spi_r = 0;
+			send_response(eng, sa, IKE_SA_INIT, 0, &chain);
+		}
+		ike_sa_kill(eng, sa, "IKE_SA_INIT rejected");
+		return;
+	}
+	send_response(eng, sa, IKE_SA_INIT, 0, &chain);
+	ike_store_message(&sa->init_response, &sa->init_response_len,
+			  sa->response, sa->response_len);
+	sa->peer_next_id = 1;
+}
+
+static void handle_request(struct ike_engine *eng, struct ike_sa *sa,
+			   uint8_t *msg, size_t len, struct ike_message *m,
+			   const struct sockaddr_storage *from,
+			   const struct sockaddr_storage *to)
+{
+	uint32_t id = m->hdr.msg_id;
+	if (sa->response && id + 1 == sa->peer_next_id) {
+		ike_log(sa, LOG_DEBUG, "retransmitted request %" PRIu32
+			", resending the response", id);
+		ike_send_raw(eng, sa, sa->response, sa->response_len);
+		return;
+	}
+	if (id != sa->peer_next_id) {
+		ike_count_drop(eng, IKE_DROP_BAD_MESSAGE_ID, from);
+		return;
+	}
+	if (sk_open(sa->sk_in, msg, len, m) < 0) {
+		ike_count_drop(eng, IKE_DROP_DECRYPT, from);
+		return;
+	}
+	if (sa->natt)
+		sa->remote = *from; /* the peer's NAT may have changed port */
+
+	uint8_t plain[IKE_MAX_MESSAGE];
+	struct ike_builder chain;
+	struct ike_ctx ctx = { .eng = eng, .sa = sa, .in = m, .out = &chain,
+			       .from = from, .to = to };
+	ike_chain_init(&chain, plain, sizeof(plain));
+	enum handler_status st =
+		ike_handlers_run(m->hdr.exchange, DIR_REQUEST_IN, &ctx);
+	if (st == H_ERROR && ctx.notify)
+		error_chain(&ctx, plain, sizeof(plain));
+	sa->peer_next_id = id + 1;
+	send_response(eng, sa, m->hdr.exchange, id, &chain);
+	secure_zero(plain, sizeof(plain));
+	if (st == H_ERROR || ctx.delete_sa)
+		ike_sa_kill(eng, sa, st == H_ERROR ? "exchange failed"
+						   : "deleted by peer");
+}
+
+static void handle_response(struct ike_engine *eng, struct ike_sa *sa,
+			    uint8_t *msg, size_t len, struct ike_message *m,
+			    const struct sockaddr_storage *from,
+			    const struct sockaddr_storage *to)
+{
+	if (!sa->request || m->hdr.msg_id != sa->next_request_id ||
+	    m->hdr.exchange != sa->request_exchange) {
+		ike_count_drop(eng, IKE_DROP_BAD_MESSAGE_ID, from);
+		return;
+	}
+	if (m->hdr.exchange != IKE_SA_INIT &&
+	    sk_open(sa->sk_in, msg, len, m) < 0) {
+		ike_count_drop(eng, IKE_DROP_DECRYPT, from);
+		return;
+	}
+	if (sa->natt && m->hdr.exchange != IKE_SA_INIT)
+		sa->remote = *from;
+	if (m->hdr.exchange == IKE_SA_INIT &&
+	    ike_store_message(&sa->init_response, &sa->init_response_len, msg,
+			      len) < 0)
+		return;
+
+	free(sa->request);
+	sa->request = NULL;
+	sa->next_request_id++;
+
+	struct ike_ctx ctx = { .eng = eng, .sa = sa, .in = m, .from = from,
+			       .to = to };
+	if (ike_handlers_run(m->hdr.exchange, DIR_RESPONSE_IN, &ctx) ==
+	    H_ERROR)
+		ike_sa_kill(eng, sa, "exchange failed");
+	if (ctx.delete_sa)
+		ike_sa_kill(eng, sa, "deleted");
+}
+
+void ike_engine_input(struct ike_engine *eng, uint8_t *msg, size_t len,
+		      const struct sockaddr_storage *from,
+		      const struct sockaddr_storage *to, bool natt)
+{
+	struct ike_message m;
+	eng->now_ms = now_ms();
+	if (ike_parse_message(msg, len, &m) < 0) {
+		ike_count_drop(eng, IKE_DROP_MALFORMED, from);
+		return;
+	}
+
+	bool response = m.hdr.flags & IKE_FLAG_RESPONSE;
+	if (m.hdr.exchange == IKE_SA_INIT && !response) {
+		if (m.hdr.spi_r != 0 || m.hdr.msg_id != 0) {
+			ike_count_drop(eng, IKE_DROP_MALFORMED, from);
+			return;
+		}
+		sa_init_request(eng, msg, len, &m, from, to);
+	} else {
+		struct ike_sa *sa = find_sa(eng, &m.hdr);
+		if (!sa) {
+			ike_count_drop(eng, IKE_DROP_UNKNOWN_SPI, from);
+			return;
+		}
+		(void)natt;
+		if (response)
+			handle_response(eng, sa, msg, len, &m, from, to);
+		else
+			handle_request(eng, sa, msg, len, &m, from, to);
+	}
+	ike_reap(eng);
+}

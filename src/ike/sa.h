@@ -1,0 +1,147 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * IKE SA and CHILD_SA state.  An IKE SA belongs to one connection of the
+ * configuration; it owns its CHILD_SAs, whose ESP halves the data path uses.
+ */
+#ifndef CREST_IKE_SA_H
+#define CREST_IKE_SA_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "config/config.h"
+#include "crypto/crypto.h"
+#include "esp/esp.h"
+#include "util/log.h"
+#include "wire/ike.h"
+
+#define IKE_NONCE_LEN 32
+#define IKE_MAX_MESSAGE 8192
+
+enum ike_state {
+	IKE_STATE_INIT_SENT,	 /* initiator: IKE_SA_INIT request sent */
+	IKE_STATE_INIT_DONE,	 /* responder: IKE_SA_INIT answered */
+	IKE_STATE_AUTH_SENT,	 /* initiator: IKE_AUTH request sent */
+	IKE_STATE_ESTABLISHED,
+	IKE_STATE_DELETING,	 /* our Delete request is outstanding */
+	IKE_STATE_DEAD,		 /* to be freed by the owner */
+};
+
+const char *ike_state_name(enum ike_state s);
+
+/* The transforms an IKE SA or CHILD_SA agreed on. */
+struct negotiated {
+	uint16_t encr;
+	uint16_t key_bits;
+	uint16_t integ;
+	uint16_t prf; /* IKE only */
+	uint16_t dh;  /* IKE: the group; CHILD: PFS group or DH_NONE */
+	uint16_t esn;
+};
+
+struct child_sa {
+	struct ike_sa *ike;
+	uint32_t spi_in;  /* ours, chosen by us */
+	uint32_t spi_out; /* the peer's */
+	struct negotiated alg;
+	struct esp_sa in;
+	struct esp_sa out;
+	struct traffic_selector local_ts[IKE_MAX_TS];
+	size_t n_local_ts;
+	struct traffic_selector remote_ts[IKE_MAX_TS];
+	size_t n_remote_ts;
+	bool installed;
+	struct child_sa *next;
+};
+
+struct ike_sa {
+	struct cfg_conn *conn;
+	bool initiator;
+	enum ike_state state;
+	uint64_t spi_i;
+	uint64_t spi_r;
+
+	struct sockaddr_storage local;
+	struct sockaddr_storage remote;
+	bool natt;	  /* IKE and ESP use port 4500 with the marker */
+	bool nat_local;	  /* we are behind a NAT */
+	bool nat_remote;  /* the peer is behind a NAT */
+
+	struct negotiated alg;
+	struct crypto_dh *dh;
+	uint8_t ni[IKE_NONCE_MAX];
+	size_t ni_len;
+	uint8_t nr[IKE_NONCE_MAX];
+	size_t nr_len;
+	uint8_t *cookie;
+	size_t cookie_len;
+
+	/* The IKE_SA_INIT messages, signed by the AUTH payloads. */
+	uint8_t *init_request;
+	size_t init_request_len;
+	uint8_t *init_response;
+	size_t init_response_len;
+
+	uint8_t sk_d[CRYPTO_MAX_PRF_LEN];
+	uint8_t sk_pi[CRYPTO_MAX_PRF_LEN];
+	uint8_t sk_pr[CRYPTO_MAX_PRF_LEN];
+	size_t prf_len;
+	struct crypto_cipher *sk_in;  /* decrypts what the peer sends */
+	struct crypto_cipher *sk_out; /* encrypts what we send */
+
+	/* Our requests: one outstanding at a time (window size 1). */
+	uint32_t next_request_id;
+	uint8_t *request;
+	size_t request_len;
+	uint8_t request_exchange;
+	uint64_t request_first_sent_ms;
+	uint64_t request_next_ms;
+	unsigned request_tries;
+
+	/* The peer's requests: the next expected id and our last response. */
+	uint32_t peer_next_id;
+	uint8_t *response;
+	size_t response_len;
+
+	/* Initiator of a CHILD_SA in IKE_AUTH: our proposed inbound SPI. */
+	uint32_t pending_child_spi;
+
+	struct child_sa *children;
+	uint64_t keepalive_next_ms;
+	uint64_t established_ms;
+	struct ike_sa *next;
+};
+
+/* Logs one line naming the connection and both SPIs. */
+#define ike_log(sa, level, ...)                                              \
+	do {                                                                 \
+		if (log_get_level() >= (level) ||                            \
+		    ((sa)->conn && (sa)->conn->log_level >= (int)(level)))   \
+			ike_log_line(sa, level, __VA_ARGS__);                \
+	} while (0)
+
+void ike_log_line(const struct ike_sa *sa, enum log_level level,
+		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+struct ike_sa *ike_sa_new(struct cfg_conn *conn, bool initiator);
+void ike_sa_free(struct ike_sa *sa);
+struct child_sa *child_sa_new(struct ike_sa *ike);
+void child_sa_free(struct child_sa *child);
+
+/* Replaces the stored copy of a message; returns 0 or -ENOMEM. */
+int ike_store_message(uint8_t **slot, size_t *slot_len, const uint8_t *msg,
+		      size_t len);
+
+/* Formats an address with its port, for logs. */
+void sockaddr_format(const struct sockaddr_storage *ss, char *buf,
+		     size_t len);
+uint16_t sockaddr_port(const struct sockaddr_storage *ss);
+void sockaddr_set_port(struct sockaddr_storage *ss, uint16_t port);
+bool sockaddr_same_host(const struct sockaddr_storage *a,
+			const struct sockaddr_storage *b);
+/* Address bytes (4 or 16) and their length. */
+const uint8_t *sockaddr_addr(const struct sockaddr_storage *ss, size_t *len);
+
+#endif
