@@ -151,7 +151,10 @@ static bool strip_padding(const uint8_t *pt, size_t pt_len, size_t *payload_len)
 	return true;
 }
 
-/* Inner checks after decryption; returns 0, -ENODATA or a drop reason. */
+/*
+ * Runs the checks that follow decryption.  Returns 0 or -ENODATA, or
+ * -EBADMSG with the drop reason in *reason.
+ */
 static int check_payload(const struct esp_sa *sa, const uint8_t *pt,
                          size_t pt_len, size_t *payload_len,
                          enum esp_drop *reason)

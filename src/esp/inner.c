@@ -3,7 +3,7 @@
  * Inner packet checks for tunnel mode.  The inner packet must fill the ESP
  * payload exactly, and its addresses (and its protocol and ports where a
  * selector narrows them) must lie inside the SA's traffic selectors, as
- * RFC 4301 5.2 requires of inbound IPsec traffic.
+ * RFC 4301 requires of inbound IPsec traffic.
  */
 #include "esp/inner.h"
 
@@ -62,8 +62,8 @@ static int parse_ipv4(const uint8_t *pkt, size_t len,
 
 /*
  * Walks the IPv6 extension headers that may precede the upper-layer
- * header, so the selector sees the real protocol.  A later fragment
- * carries no ports; an unknown header ends the walk at that protocol.
+ * header, so the selector check uses the upper-layer protocol.  A later
+ * fragment carries no ports, and any other header ends the walk.
  */
 static void walk_ipv6(const uint8_t *pkt, size_t len,
                       struct esp_inner_flow *flow)
@@ -130,9 +130,9 @@ static bool ports_restricted(const struct traffic_selector *ts)
 }
 
 /*
- * Matches one end of the flow.  Ports count only for TCP and UDP; a TCP
- * or UDP packet without readable ports (a later fragment) does not match a
- * selector that narrows the ports.
+ * Matches one end of the flow.  Ports count only for TCP and UDP, and a
+ * TCP or UDP packet without readable ports (a later fragment) does not
+ * match a selector that narrows the ports.
  */
 static bool selector_matches(const struct traffic_selector *ts,
                              const struct esp_inner_flow *flow,

@@ -9,8 +9,6 @@
 
 #include <string.h>
 
-#define REPLAY_WORDS (ESP_REPLAY_WINDOW / 64)
-
 _Static_assert(ESP_REPLAY_WINDOW % 64 == 0,
                "ESP_REPLAY_WINDOW must be a multiple of 64");
 
@@ -26,7 +24,7 @@ static void set_bit(struct esp_replay *w, uint64_t seq)
 	w->bitmap[idx / 64] |= UINT64_C(1) << (idx % 64);
 }
 
-/* Clears the bits of count consecutive numbers from first; count < window. */
+/* Clears the bits of count (below the window size) numbers from first. */
 static void clear_bits(struct esp_replay *w, uint64_t first, uint64_t count)
 {
 	while (count > 0) {
