@@ -83,7 +83,10 @@ int esp_encap(struct esp_sa *sa, const uint8_t *inner, size_t inner_len,
 	size_t block = crypto_cipher_block_len(c);
 	size_t icv_len = crypto_cipher_icv_len(c);
 
-	if (sa->seq >= sa->seq_max) {
+	/* NOTE: no ESN yet, so the 32-bit wire field caps any seq_max. */
+	uint64_t seq_limit =
+	        sa->seq_max < UINT32_MAX ? sa->seq_max : UINT32_MAX;
+	if (sa->seq >= seq_limit) {
 		count_drop(sa, ESP_DROP_SEQ_EXHAUSTED);
 		return -EOVERFLOW;
 	}

@@ -964,6 +964,14 @@ static void sequence_exhaustion(void **state)
 	        esp_encap(&out, inner, sizeof(inner), 4, pkt, sizeof(pkt), &n),
 	        -EOVERFLOW);
 	assert_int_equal(stats.drops[ESP_DROP_SEQ_EXHAUSTED], 2);
+
+	/* Without ESN the 32-bit field on the wire caps a larger seq_max. */
+	out.seq = UINT32_MAX;
+	out.seq_max = UINT64_MAX;
+	assert_int_equal(
+	        esp_encap(&out, inner, sizeof(inner), 4, pkt, sizeof(pkt), &n),
+	        -EOVERFLOW);
+	assert_int_equal(stats.drops[ESP_DROP_SEQ_EXHAUSTED], 3);
 	esp_sa_clear(&out);
 	esp_sa_clear(&in);
 }
