@@ -48,7 +48,7 @@ static const struct alg_name algs[] = {
 
 #define N_ALGS (sizeof(algs) / sizeof(algs[0]))
 
-/* Names that are recognized but refused because the algorithm is broken or
+/* Names that are recognized but rejected because the algorithm is broken or
  * too weak: SHA-1, MD5, DES and 3DES, and MODP groups under 2048 bits. */
 static const char *const weak_algs[] = {
         "sha1",         "sha",        "md5",        "prfsha1",  "prfmd5",

@@ -87,10 +87,10 @@ int source_parse(config_t *lc, const char *text, const char *name, char *err,
 	if (config_read_string(lc, text) == CONFIG_TRUE)
 		return 0;
 
-	const char *why = config_error_text(lc);
+	const char *reason = config_error_text(lc);
 	snprintf(err, errlen,
 	         "%s:%d: %s; check this line and the end of the one before "
 	         "it for a missing ';', quote or bracket",
-	         name, config_error_line(lc), why ? why : "syntax error");
+	         name, config_error_line(lc), reason ? reason : "syntax error");
 	return -EINVAL;
 }
