@@ -206,14 +206,58 @@ static void handle_response(struct ike_engine *eng, struct ike_sa *sa,
 		ike_sa_kill(eng, sa, "deleted");
 }
 
+/*
+ * Answers a malformed IKE_SA_INIT request with one notify and keeps no
+ * state, as RFC 7296 2.21.1 allows for messages without an IKE SA.
+ */
+static void reject_init(struct ike_engine *eng, const struct ike_header *rq,
+			uint16_t notify, const struct sockaddr_storage *from,
+			const struct sockaddr_storage *to)
+{
+	uint8_t buf[128];
+	struct ike_builder b;
+	struct ike_header h = { .spi_i = rq->spi_i, .version = 0x20,
+				.exchange = IKE_SA_INIT,
+				.flags = IKE_FLAG_RESPONSE };
+	char addr[64];
+
+	ike_build_init(&b, buf, sizeof(buf), &h);
+	ike_add_notify(&b, 0, NULL, 0, notify, NULL, 0);
+	size_t len = ike_build_finish(&b);
+	if (len == 0)
+		return;
+	sockaddr_format(from, addr, sizeof(addr));
+	log_limited(LOG_INFO, "ike",
+		    "malformed IKE_SA_INIT request from %s, answering %s", addr,
+		    ike_notify_name(notify));
+	eng->ops->send(eng->io, to, from, false, buf, len);
+}
+
+static void malformed(struct ike_engine *eng, const uint8_t *msg, size_t len,
+		      int err, const struct sockaddr_storage *from,
+		      const struct sockaddr_storage *to, bool natt)
+{
+	struct ike_header h;
+	ike_count_drop(eng, IKE_DROP_MALFORMED, from);
+	if (natt || ike_parse_header(msg, len, &h) < 0 ||
+	    h.exchange != IKE_SA_INIT || h.spi_r != 0 || h.msg_id != 0 ||
+	    (h.flags & IKE_FLAG_RESPONSE))
+		return;
+	reject_init(eng, &h,
+		    err == -EPROTO ? N_UNSUPPORTED_CRITICAL_PAYLOAD
+				   : N_INVALID_SYNTAX,
+		    from, to);
+}
+
 void ike_engine_input(struct ike_engine *eng, uint8_t *msg, size_t len,
 		      const struct sockaddr_storage *from,
 		      const struct sockaddr_storage *to, bool natt)
 {
 	struct ike_message m;
 	eng->now_ms = now_ms();
-	if (ike_parse_message(msg, len, &m) < 0) {
-		ike_count_drop(eng, IKE_DROP_MALFORMED, from);
+	int err = ike_parse_message(msg, len, &m);
+	if (err < 0) {
+		malformed(eng, msg, len, err, from, to, natt);
 		return;
 	}
 
@@ -230,7 +274,6 @@ void ike_engine_input(struct ike_engine *eng, uint8_t *msg, size_t len,
 			ike_count_drop(eng, IKE_DROP_UNKNOWN_SPI, from);
 			return;
 		}
-		(void)natt;
 		if (response)
 			handle_response(eng, sa, msg, len, &m, from, to);
 		else
