@@ -127,6 +127,8 @@ int esp_encap(struct esp_sa *sa, const uint8_t *inner, size_t inner_len,
 	if (err)
 		return err;
 	*out_len = ESP_HEADER_LEN + iv_len + ct_len + icv_len;
+	sa->bytes += inner_len;
+	sa->packets++;
 	return 0;
 }
 
