@@ -29,7 +29,8 @@ size_t proposals_to_wire(const struct cfg_proposal *cfg, size_t n,
 		p->num = (uint8_t)(i + 1);
 		p->protocol = protocol;
 		p->spi_len = (uint8_t)spi_len;
-		memcpy(p->spi, spi, spi_len);
+		if (spi_len > 0)
+			memcpy(p->spi, spi, spi_len);
 
 		for (size_t j = 0; j < c->n_encr; j++)
 			add_transform(p, TRANSFORM_ENCR, c->encr[j].id,
