@@ -62,14 +62,18 @@ int sk_open(struct crypto_cipher *c, uint8_t *msg, size_t len,
 		return -ENOENT;
 
 	size_t iv_len = crypto_cipher_iv_len(c);
-	size_t block = crypto_cipher_block_len(c);
 	size_t icv_len = crypto_cipher_icv_len(c);
 	if (sk->len < iv_len + icv_len + 1)
 		return -EBADMSG;
 
+	/*
+	 * No alignment check here: an AEAD peer may pad to any length
+	 * (strongSwan 5.9.8 pads AES-GCM to 1 byte), and
+	 * crypto_cipher_decrypt rejects CBC input that is not whole blocks.
+	 */
 	size_t body = sk->offset + IKE_PAYLOAD_HEADER_LEN;
 	size_t ct_len = sk->len - iv_len - icv_len;
-	if (body + sk->len > len || ct_len % block != 0)
+	if (body + sk->len > len)
 		return -EBADMSG;
 
 	uint8_t *iv = msg + body;
