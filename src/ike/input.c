@@ -32,6 +32,17 @@ static struct ike_sa *find_sa(struct ike_engine *eng,
 	return NULL;
 }
 
+/* A responder SA this initiator SPI and address already created. */
+static struct ike_sa *find_half_open(struct ike_engine *eng, uint64_t spi_i,
+				     const struct sockaddr_storage *from)
+{
+	for (struct ike_sa *sa = eng->sas; sa; sa = sa->next)
+		if (!sa->initiator && sa->state != IKE_STATE_DEAD &&
+		    sa->spi_i == spi_i && sockaddr_same_host(&sa->remote, from))
+			return sa;
+	return NULL;
+}
+
 static struct cfg_conn *find_conn(struct ike_engine *eng,
 				  const struct sockaddr_storage *from)
 {
@@ -83,10 +94,10 @@ static void sa_init_request(struct ike_engine *eng, uint8_t *msg, size_t len,
 			    const struct sockaddr_storage *from,
 			    const struct sockaddr_storage *to)
 {
-	struct ike_sa *sa = find_sa(eng, &m->hdr);
+	struct ike_sa *sa = find_half_open(eng, m->hdr.spi_i, from);
 	if (sa) {
 		/* A retransmitted IKE_SA_INIT: answer with the same bytes. */
-		if (sa->response && m->hdr.msg_id == 0)
+		if (sa->response && sa->state == IKE_STATE_INIT_DONE)
 			ike_send_raw(eng, sa, sa->response, sa->response_len);
 		return;
 	}
@@ -239,14 +250,19 @@ static void malformed(struct ike_engine *eng, const uint8_t *msg, size_t len,
 {
 	struct ike_header h;
 	ike_count_drop(eng, IKE_DROP_MALFORMED, from);
-	if (natt || ike_parse_header(msg, len, &h) < 0 ||
+
+	/* A wrong major version still fills in the header. */
+	int herr = ike_parse_header(msg, len, &h);
+	if (natt || (herr < 0 && herr != -EPROTONOSUPPORT) ||
 	    h.exchange != IKE_SA_INIT || h.spi_r != 0 || h.msg_id != 0 ||
 	    (h.flags & IKE_FLAG_RESPONSE))
 		return;
-	reject_init(eng, &h,
-		    err == -EPROTO ? N_UNSUPPORTED_CRITICAL_PAYLOAD
-				   : N_INVALID_SYNTAX,
-		    from, to);
+	uint16_t notify = N_INVALID_SYNTAX;
+	if (err == -EPROTO)
+		notify = N_UNSUPPORTED_CRITICAL_PAYLOAD;
+	else if (err == -EPROTONOSUPPORT)
+		notify = N_INVALID_MAJOR_VERSION;
+	reject_init(eng, &h, notify, from, to);
 }
 
 void ike_engine_input(struct ike_engine *eng, uint8_t *msg, size_t len,

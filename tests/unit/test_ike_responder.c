@@ -206,6 +206,47 @@ static void broken_chain_gets_invalid_syntax(void **state)
 	finish(&eng, &cfg);
 }
 
+static void retransmitted_request_gets_same_reply(void **state)
+{
+	uint8_t msg[1024], first[4096];
+	size_t len = load("lp08-parentR1_parentI1-1.udp.bin", msg,
+			  sizeof(msg));
+	struct ike_engine eng;
+	struct cfg cfg;
+	struct sockaddr_storage from, to;
+
+	respond("aes128-sha256-prfsha256-modp2048", msg, len, &eng, &cfg);
+	assert_int_equal(last.count, 1);
+	size_t first_len = last.len;
+	memcpy(first, last.msg, first_len);
+
+	addr(&from, "192.0.2.1", 500);
+	addr(&to, "192.0.2.2", 500);
+	ike_engine_input(&eng, msg, len, &from, &to, false);
+	assert_int_equal(last.count, 2);
+	assert_int_equal(last.len, first_len);
+	assert_memory_equal(last.msg, first, first_len);
+	assert_non_null(eng.sas);
+	assert_null(eng.sas->next);
+	finish(&eng, &cfg);
+}
+
+static void major_version_3_gets_invalid_major_version(void **state)
+{
+	uint8_t msg[1024];
+	size_t len = load("lp08-parentR1_parentI1-1.udp.bin", msg,
+			  sizeof(msg));
+	struct ike_engine eng;
+	struct cfg cfg;
+	struct ike_message m;
+
+	msg[17] = 0x30;
+	respond("aes128-sha256-prfsha256-modp2048", msg, len, &eng, &cfg);
+	assert_int_equal(only_notify(&m), N_INVALID_MAJOR_VERSION);
+	assert_null(eng.sas);
+	finish(&eng, &cfg);
+}
+
 static void unknown_peer_gets_nothing(void **state)
 {
 	uint8_t msg[1024];
@@ -246,6 +287,8 @@ int main(void)
 		cmocka_unit_test(other_group_gets_invalid_ke),
 		cmocka_unit_test(sha1_only_gets_no_proposal_chosen),
 		cmocka_unit_test(broken_chain_gets_invalid_syntax),
+		cmocka_unit_test(retransmitted_request_gets_same_reply),
+		cmocka_unit_test(major_version_3_gets_invalid_major_version),
 		cmocka_unit_test(unknown_peer_gets_nothing),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
