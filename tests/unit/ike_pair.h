@@ -143,6 +143,7 @@ static inline void pair_load_side(struct pair_side *s, bool is_a,
 {
 	const char *local = is_a ? "192.0.2.1" : "192.0.2.2";
 	const char *remote = is_a ? "192.0.2.2" : "192.0.2.1";
+	const struct cfg_conn *conn;
 	char text[4096], err[512];
 	int n;
 
@@ -161,10 +162,13 @@ static inline void pair_load_side(struct pair_side *s, bool is_a,
 	                       sizeof(err)) != 0)
 		fail_msg("configuration rejected: %s", err);
 
+	/* The PSK belongs to the connection's identities, which the extra
+	 * settings may set. */
+	conn = &s->cfg.realms[0].conns[0];
 	n = snprintf(text, sizeof(text),
 	             "psk = ( { local = \"%s\"; remote = \"%s\";"
 	             " secret = \"%s\"; } );\n",
-	             local, remote, c->psk);
+	             conn->local_id.text, conn->remote_id.text, c->psk);
 	assert_true(n > 0 && (size_t)n < sizeof(text));
 	if (secrets_load_string(text, is_a ? "a.secrets" : "b.secrets",
 	                        &s->secrets, err, sizeof(err)) != 0)

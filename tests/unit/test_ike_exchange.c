@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Two IKE engines negotiating in memory: a PSK tunnel for several proposal
- * sets with ESP in both directions, a retransmitted IKE_AUTH request, the
- * Delete exchange and forced UDP encapsulation.
+ * sets with ESP in both directions, retransmitted requests, the Delete
+ * exchange and forced UDP encapsulation.
  */
 #include "ike_pair.h"
 
@@ -147,6 +147,25 @@ static void retransmitted_auth_gets_same_response(void **state)
 	pair_free(p);
 }
 
+/* An IKE_SA_INIT request that arrives after IKE_AUTH changes nothing. */
+static void late_init_retransmit_ignored(void **state)
+{
+	struct ike_pair *p = default_pair(combos[0].ike, combos[0].esp, NULL);
+	struct pair_side *b = &p->side[PAIR_B];
+
+	(void)state;
+	pair_initiate(p);
+	pair_pump(p);
+	assert_int_equal(b->n_sent, 2);
+
+	pair_deliver(p, PAIR_A, &p->side[PAIR_A].history[0]);
+	assert_int_equal(b->n_sent, 2);
+	assert_int_equal(pair_sa(p, PAIR_B)->state, IKE_STATE_ESTABLISHED);
+	assert_int_equal(pair_count_children(pair_sa(p, PAIR_B)), 1);
+	assert_int_equal(b->n_up, 1);
+	pair_free(p);
+}
+
 static void shutdown_deletes_peer_sa(void **state)
 {
 	struct ike_pair *p = default_pair(combos[0].ike, combos[0].esp, NULL);
@@ -261,6 +280,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(psk_tunnel_for_each_proposal),
 	        cmocka_unit_test(retransmitted_auth_gets_same_response),
+	        cmocka_unit_test(late_init_retransmit_ignored),
 	        cmocka_unit_test(shutdown_deletes_peer_sa),
 	        cmocka_unit_test(responder_delete_is_confirmed),
 	        cmocka_unit_test(forced_encap_moves_to_4500),

@@ -2,7 +2,8 @@
 /*
  * Two IKE engines in memory, negotiations that fail or recover: a wrong
  * key exchange group, disjoint proposals, a wrong PSK, an ESP proposal
- * mismatch and invalid public values changed in flight.
+ * mismatch, an unexpected responder identity and invalid public values
+ * changed in flight.
  */
 #include "ike_pair.h"
 
@@ -177,6 +178,53 @@ static void esp_mismatch_keeps_ike_sa(void **state)
 	pair_free(p);
 }
 
+/*
+ * B authenticates with the right PSK but under an identity A does not
+ * expect, so only A can detect the mismatch.
+ */
+static void unexpected_responder_id_fails(void **state)
+{
+	struct pair_conf conf_a = {AEAD_IKE,
+	                           AEAD_ESP,
+	                           A_TS,
+	                           B_TS,
+	                           "remote_id = \"fqdn:gw-b.example.org\";",
+	                           PSK};
+	struct pair_conf conf_b = {AEAD_IKE,
+	                           AEAD_ESP,
+	                           B_TS,
+	                           A_TS,
+	                           "local_id = \"fqdn:gw-c.example.org\";",
+	                           PSK};
+	struct ike_pair *p = pair_new(&conf_a, &conf_b);
+	struct pair_side *a = &p->side[PAIR_A], *b = &p->side[PAIR_B];
+	struct ike_message m;
+	const struct ike_payload *idp;
+	struct ike_id id;
+
+	(void)state;
+	pair_initiate(p);
+	assert_true(pair_step(p, PAIR_A));
+	assert_true(pair_step(p, PAIR_B));
+	assert_true(pair_step(p, PAIR_A));
+
+	/* B accepted A, and its response carries its own identity and AUTH. */
+	assert_int_equal(b->n_queued, 1);
+	pair_open(p, PAIR_A, &b->queue[0], open_buf, &m);
+	assert_non_null(ike_find(&m, PL_AUTH));
+	idp = ike_find(&m, PL_IDR);
+	assert_non_null(idp);
+	assert_int_equal(ike_parse_id(idp->body, idp->len, &id), 0);
+	assert_int_equal(id.type, ID_FQDN);
+	assert_int_equal(id.len, strlen("gw-c.example.org"));
+	assert_memory_equal(id.data, "gw-c.example.org", id.len);
+
+	pair_pump(p);
+	assert_null(a->eng.sas);
+	assert_int_equal(a->n_up, 0);
+	pair_free(p);
+}
+
 /* A public value that the responder must reject, by group. */
 struct bad_ke {
 	const char *ike;
@@ -275,6 +323,7 @@ int main(void)
 	        cmocka_unit_test(disjoint_proposals_no_sa),
 	        cmocka_unit_test(wrong_psk_fails_auth),
 	        cmocka_unit_test(esp_mismatch_keeps_ike_sa),
+	        cmocka_unit_test(unexpected_responder_id_fails),
 	        cmocka_unit_test(invalid_public_value_no_sa),
 	};
 
