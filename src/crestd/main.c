@@ -14,6 +14,7 @@
 #include "config/secrets.h"
 #include "dataplane/datapath.h"
 #include "ike/engine.h"
+#include "mgmt/control.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
@@ -22,13 +23,14 @@
 struct options {
 	const char *config;
 	const char *check;
+	const char *control;
 	int log_level;
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: crestd [-c FILE] [--log-level LEVEL]\n"
+		"usage: crestd [-c FILE] [--control PATH] [--log-level LEVEL]\n"
 		"       crestd --check FILE\n"
 		"\n"
 		"  -c, --config FILE     configuration file (default "
@@ -36,6 +38,8 @@ static void usage(FILE *out)
 		"      --check FILE      validate FILE and its secrets file, "
 		"then exit:\n"
 		"                        0 if valid, 1 with the error if not\n"
+		"      --control PATH    control socket for crestctl (default\n"
+		"                        " CONTROL_DEFAULT_PATH ")\n"
 		"  -l, --log-level LEVEL error, warn, info, debug or trace; "
 		"overrides\n"
 		"                        the file's log_level\n"
@@ -51,11 +55,13 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "config", required_argument, NULL, 'c' },
 		{ "check", required_argument, NULL, 'k' },
 		{ "log-level", required_argument, NULL, 'l' },
+		{ "control", required_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	o->config = DEFAULT_CONFIG;
+	o->control = CONTROL_DEFAULT_PATH;
 	o->log_level = -1;
 	while ((c = getopt_long(argc, argv, "c:l:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -64,6 +70,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'k':
 			o->check = optarg;
+			break;
+		case 'C':
+			o->control = optarg;
 			break;
 		case 'l':
 			o->log_level = log_level_parse(optarg);
@@ -127,6 +136,7 @@ struct daemon {
 	struct secrets secrets;
 	struct ike_engine eng;
 	struct datapath dp;
+	struct control ctl;
 	int epfd;
 	int sigfd;
 	bool stop;
@@ -141,7 +151,7 @@ static int watch(struct daemon *d, int fd, uint64_t tag)
 }
 
 /* Tags: the fd itself in the low 32 bits, its kind above. */
-enum kind { K_SIGNAL = 1, K_IKE, K_NATT, K_ESP, K_TUN };
+enum kind { K_SIGNAL = 1, K_IKE, K_NATT, K_ESP, K_TUN, K_CONTROL };
 #define TAG(kind, fam, idx)                                                  \
 	(((uint64_t)(kind) << 48) | ((uint64_t)(fam) << 40) | (uint64_t)(idx))
 
@@ -170,6 +180,7 @@ static int setup_events(struct daemon *d)
 	err = err ?: watch(d, s6->esp, TAG(K_ESP, AF_INET6, s6->esp));
 	for (size_t i = 0; err == 0 && i < d->dp.n_realms; i++)
 		err = watch(d, d->dp.realms[i].tun_fd, TAG(K_TUN, 0, i));
+	err = err ?: control_watch(&d->ctl, d->epfd, TAG(K_CONTROL, 0, 0));
 	return err;
 }
 
@@ -219,6 +230,9 @@ static void dispatch(struct daemon *d, uint64_t tag)
 	case K_TUN:
 		dp_read_tun(&d->dp, &d->dp.realms[idx]);
 		break;
+	case K_CONTROL:
+		control_event(&d->ctl, idx);
+		break;
 	}
 }
 
@@ -258,6 +272,7 @@ int main(int argc, char **argv)
 		return check_only(o.check);
 
 	static struct daemon d;
+	uint64_t started_ms = now_ms();
 	if (load(o.config, &d.cfg, &d.secrets) != 0)
 		return 1;
 	log_set_level(o.log_level >= 0 ? (enum log_level)o.log_level
@@ -267,14 +282,23 @@ int main(int argc, char **argv)
 	ike_engine_register_handlers();
 	ike_engine_init(&d.eng, &d.cfg, &d.secrets, &dp_engine_ops, &d.dp);
 	d.dp.eng = &d.eng;
+	struct control_ctx ctl_ctx = { .cfg = &d.cfg, .eng = &d.eng,
+				       .dp = &d.dp, .started_ms = started_ms };
+	/* The tunnels work without the control socket, so a path that is
+	 * taken or not writable costs only crestctl access. */
+	if (control_open(&d.ctl, o.control, &ctl_ctx) < 0)
+		log_warn("crestd", "running without a control socket: "
+			 "crestctl cannot reach this daemon");
 	if (dp_open_sockets(&d.dp, &d.cfg) < 0 ||
 	    dp_open_realms(&d.dp, &d.cfg) < 0 || setup_events(&d) < 0) {
 		log_error("crestd", "start-up failed");
+		control_close(&d.ctl);
 		return 1;
 	}
 	start_connections(&d);
 	run(&d);
 
+	control_close(&d.ctl);
 	ike_engine_shutdown(&d.eng);
 	dp_close(&d.dp);
 	secrets_free(&d.secrets);

@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * The control socket: a Unix SOCK_STREAM listener that crestctl and tests
+ * use to read SAs, counters and configuration.  Each request and each
+ * response is one JSON object on one line.  A client may send several
+ * requests on one connection; responses come back in order.
+ *
+ * The socket is driven by the daemon's epoll loop: control_watch registers
+ * the listener, and the module registers and removes its client fds itself
+ * under tags the daemon chooses, so dispatch only has to pass the fd back.
+ */
+#ifndef CREST_MGMT_CONTROL_H
+#define CREST_MGMT_CONTROL_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/un.h>
+
+#include "config/config.h"
+#include "dataplane/datapath.h"
+#include "ike/engine.h"
+
+#define CONTROL_DEFAULT_PATH "/run/crest/crestd.ctl"
+/* NOTE: an idle client keeps its slot until it disconnects, because
+ * clients have no idle timeout yet. */
+#define CONTROL_MAX_CLIENTS 16
+#define CONTROL_MAX_REQUEST 4096 /* bytes of one request line */
+
+/* Daemon state the command handlers read; the daemon owns every pointer. */
+struct control_ctx {
+	const struct cfg *cfg;
+	struct ike_engine *eng;
+	struct datapath *dp;
+	uint64_t started_ms; /* now_ms() when the daemon started */
+};
+
+struct control_client;
+
+struct control {
+	struct control_ctx ctx;
+	int listen_fd;
+	int epfd;
+	uint64_t tag; /* epoll tag of the listener; client tags are tag | fd */
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct control_client *clients;
+	size_t n_clients;
+};
+
+/*
+ * Creates the listening socket at path with mode 0600, owned by the
+ * daemon's user.  A socket file left by a daemon that is gone is replaced.
+ * Returns 0, -EADDRINUSE if a daemon still listens at path, -EEXIST if
+ * path is not a socket, -ENAMETOOLONG, or another negative errno.
+ */
+int control_open(struct control *ctl, const char *path,
+                 const struct control_ctx *ctx);
+
+/*
+ * Adds the listener to epfd under tag; does nothing if control_open
+ * failed.  The low 32 bits of tag must be
+ * zero: client fds are registered under tag | fd.
+ */
+int control_watch(struct control *ctl, int epfd, uint64_t tag);
+
+/* Handles readiness of the listener or of a client, given its fd. */
+void control_event(struct control *ctl, int fd);
+
+/* Closes every client and the listener and removes the socket file. */
+void control_close(struct control *ctl);
+
+#endif

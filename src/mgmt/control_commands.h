@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Control socket requests: the command table and the JSON each command
+ * returns.  docs/crestctl.md documents every response shape.  A response
+ * never contains a key, PSK or other secret.
+ */
+#ifndef CREST_MGMT_CONTROL_COMMANDS_H
+#define CREST_MGMT_CONTROL_COMMANDS_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mgmt/control.h"
+
+/* Error codes in the "code" member of an error response. */
+#define CONTROL_ERR_INVALID_JSON    "invalid_json"
+#define CONTROL_ERR_INVALID_REQUEST "invalid_request"
+#define CONTROL_ERR_UNKNOWN_COMMAND "unknown_command"
+#define CONTROL_ERR_TOO_LONG        "request_too_long"
+#define CONTROL_ERR_INTERNAL        "internal_error"
+
+/*
+ * Runs one request line (without its newline) and returns the response
+ * object, or NULL when out of memory.
+ */
+json_t *control_run(const struct control_ctx *ctx, const char *line,
+                    size_t len);
+
+/* Builds {"error": message, "code": code}; NULL when out of memory. */
+json_t *control_error(const char *code, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/* A JSON integer for a counter; values above INT64_MAX are clamped. */
+json_t *control_u64(uint64_t value);
+
+/*
+ * Command handlers.  Each gets the whole request object, for commands that
+ * take arguments, and returns the response or NULL (out of memory).
+ */
+json_t *control_cmd_status(const struct control_ctx *ctx, const json_t *req);
+json_t *control_cmd_counters(const struct control_ctx *ctx, const json_t *req);
+json_t *control_cmd_sas(const struct control_ctx *ctx, const json_t *req);
+json_t *control_cmd_connections(const struct control_ctx *ctx,
+                                const json_t *req);
+
+/* A JSON array of ts_format strings. */
+json_t *control_ts_list(const struct traffic_selector *ts, size_t n);
+
+#endif

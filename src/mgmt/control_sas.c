@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/* The "sas" command: every IKE SA with its CHILD_SAs and their counters. */
+#include <inttypes.h>
+#include <stdio.h>
+
+#include "ike/proposal.h"
+#include "mgmt/control_commands.h"
+#include "util/timeutil.h"
+
+json_t *control_ts_list(const struct traffic_selector *ts, size_t n)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; list && i < n; i++) {
+		char text[128];
+		ts_format(&ts[i], text, sizeof(text));
+		if (json_array_append_new(list, json_string(text)) < 0) {
+			json_decref(list);
+			return NULL;
+		}
+	}
+	return list;
+}
+
+static json_t *child_json(const struct child_sa *c)
+{
+	char spi_in[9], spi_out[9], alg[96];
+	snprintf(spi_in, sizeof(spi_in), "%08" PRIx32, c->spi_in);
+	snprintf(spi_out, sizeof(spi_out), "%08" PRIx32, c->spi_out);
+	negotiated_format(&c->alg, true, alg, sizeof(alg));
+	return json_pack("{s:s, s:s, s:b, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
+	                 "spi_in", spi_in, "spi_out", spi_out, "installed",
+	                 c->installed, "algorithms", alg, "local_ts",
+	                 control_ts_list(c->local_ts, c->n_local_ts),
+	                 "remote_ts",
+	                 control_ts_list(c->remote_ts, c->n_remote_ts),
+	                 "bytes_in", control_u64(c->in.bytes), "packets_in",
+	                 control_u64(c->in.packets), "bytes_out",
+	                 control_u64(c->out.bytes), "packets_out",
+	                 control_u64(c->out.packets));
+}
+
+static json_t *children_json(const struct ike_sa *sa)
+{
+	json_t *list = json_array();
+	for (const struct child_sa *c = sa->children; list && c; c = c->next)
+		if (json_array_append_new(list, child_json(c)) < 0) {
+			json_decref(list);
+			return NULL;
+		}
+	return list;
+}
+
+/* Seconds since the SA was established, or null before that. */
+static json_t *established_json(const struct ike_sa *sa)
+{
+	if (sa->state != IKE_STATE_ESTABLISHED || sa->established_ms == 0)
+		return json_null();
+	uint64_t now = now_ms();
+	uint64_t ago = now > sa->established_ms ? now - sa->established_ms : 0;
+	return control_u64(ago / 1000);
+}
+
+static json_t *sa_json(const struct ike_sa *sa)
+{
+	char spi_i[17], spi_r[17], local[64], remote[64], alg[96];
+	snprintf(spi_i, sizeof(spi_i), "%016" PRIx64, sa->spi_i);
+	snprintf(spi_r, sizeof(spi_r), "%016" PRIx64, sa->spi_r);
+	sockaddr_format(&sa->local, local, sizeof(local));
+	sockaddr_format(&sa->remote, remote, sizeof(remote));
+	negotiated_format(&sa->alg, false, alg, sizeof(alg));
+
+	const struct cfg_conn *conn = sa->conn;
+	return json_pack(
+	        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b, s:b, s:b, s:s,"
+	        " s:o, s:o}",
+	        "name", conn ? conn->name : "", "realm",
+	        conn && conn->realm ? conn->realm->name : "", "role",
+	        sa->initiator ? "initiator" : "responder", "state",
+	        ike_state_name(sa->state), "spi_i", spi_i, "spi_r", spi_r,
+	        "local", local, "remote", remote, "natt", sa->natt, "nat_local",
+	        sa->nat_local, "nat_remote", sa->nat_remote, "algorithms", alg,
+	        "established", established_json(sa), "children",
+	        children_json(sa));
+}
+
+json_t *control_cmd_sas(const struct control_ctx *ctx, const json_t *req)
+{
+	json_t *list = json_array();
+	for (const struct ike_sa *sa = ctx->eng->sas; list && sa; sa = sa->next)
+		if (json_array_append_new(list, sa_json(sa)) < 0) {
+			json_decref(list);
+			return NULL;
+		}
+	return json_pack("{s:o}", "sas", list);
+}
