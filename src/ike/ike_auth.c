@@ -150,6 +150,10 @@ static enum handler_status auth_response_in(struct ike_ctx *ctx)
 	}
 	if (verify_peer(ctx, PL_IDR) < 0) {
 		ike_log(sa, LOG_WARN, "authentication of peer failed");
+		/* The responder already installed its side: a Delete in a
+		 * new exchange removes it (RFC 7296 2.21.2). */
+		sa->state = IKE_STATE_DELETING;
+		ike_send_request(ctx->eng, sa, INFORMATIONAL);
 		return H_ERROR;
 	}
 	sa->state = IKE_STATE_ESTABLISHED;

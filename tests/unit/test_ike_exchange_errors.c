@@ -222,6 +222,10 @@ static void unexpected_responder_id_fails(void **state)
 	pair_pump(p);
 	assert_null(a->eng.sas);
 	assert_int_equal(a->n_up, 0);
+	/* A's Delete removed the SA B had already installed. */
+	assert_int_equal(pair_count_sas(p, PAIR_B), 0);
+	assert_int_equal(b->n_up, 1);
+	assert_int_equal(b->n_down, 1);
 	pair_free(p);
 }
 
