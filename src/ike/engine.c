@@ -189,6 +189,7 @@ int ike_engine_initiate(struct ike_engine *eng, struct cfg_conn *conn)
 	struct ike_sa *sa = ike_sa_new(conn, true);
 	if (!sa)
 		return -ENOMEM;
+	eng->now_ms = now_ms();
 	sa->spi_i = ike_random_spi();
 	ike_link_sa(eng, sa);
 	ike_log(sa, LOG_INFO, "initiating IKE SA");
