@@ -234,15 +234,21 @@ static void accept_clients(struct control *ctl)
 	}
 }
 
+/* Sent when a handler returns NULL: out of memory, or a configured name
+ * that is not valid UTF-8, which jansson rejects. */
+static const char internal_error[] =
+        "{\"error\":\"failed to build the "
+        "response\",\"code\":\"" CONTROL_ERR_INTERNAL "\"}";
+
 /* Appends one response line; returns 0 or -ENOMEM. */
 static int client_queue(struct control_client *c, json_t *resp)
 {
 	char *text = resp ? json_dumps(resp, JSON_COMPACT) : NULL;
 	json_decref(resp);
-	if (!text)
-		text = strdup("{\"error\":\"out of "
-		              "memory\",\"code\":\"" CONTROL_ERR_INTERNAL
-		              "\"}");
+	if (!text) {
+		log_limited(LOG_WARN, "control", "failed to build a response");
+		text = strdup(internal_error);
+	}
 	if (!text)
 		return -ENOMEM;
 
@@ -280,7 +286,8 @@ static int client_run_lines(struct control *ctl, struct control_client *c)
 		c->phase = CLIENT_DRAINING;
 		return client_queue(
 		        c, control_error(CONTROL_ERR_TOO_LONG,
-		                         "request longer than %d bytes",
+		                         "request line longer than %d bytes; "
+		                         "send one JSON object per line",
 		                         CONTROL_MAX_REQUEST));
 	}
 	return 0;
