@@ -109,6 +109,22 @@ struct cfg_conn {
 	unsigned retransmit_giveup_ms;
 
 	unsigned keepalive_interval_s; /* NAT-T keepalive, 0 to disable */
+
+	/*
+	 * Lifetimes.  At the soft limit (rekey) an SA is rekeyed, at the hard
+	 * limit (life) it is deleted.  The time limits are shortened by a
+	 * random amount up to rand_ms so both peers do not rekey at once.
+	 * 0 disables a byte or packet limit.
+	 */
+	unsigned ike_rekey_ms;
+	unsigned ike_life_ms;
+	unsigned child_rekey_ms;
+	unsigned child_life_ms;
+	unsigned rand_ms;
+	unsigned child_rekey_bytes;
+	unsigned child_life_bytes;
+	unsigned child_rekey_packets;
+	unsigned child_life_packets;
 	int log_level;                 /* enum log_level, or -1 to inherit */
 };
 

@@ -7,6 +7,7 @@
 
 #include "config/addr.h"
 #include "config/identity.h"
+#include "config/lifetime.h"
 
 static const char *const conn_keys[] = {
         "name",
@@ -25,6 +26,15 @@ static const char *const conn_keys[] = {
         "retransmit_tries",
         "retransmit_giveup",
         "keepalive",
+        "ike_rekey_time",
+        "ike_life_time",
+        "rekey_time",
+        "life_time",
+        "rand_time",
+        "rekey_bytes",
+        "life_bytes",
+        "rekey_packets",
+        "life_packets",
         "log_level",
         NULL,
 };
@@ -205,6 +215,9 @@ static int parse_timers(const struct cfg_ctx *ctx, const config_setting_t *s,
 	if (rc == 0)
 		rc = cfg_get_uint(ctx, s, "keepalive", 0, 3600,
 		                  &conn->keepalive_interval_s);
+	if (rc < 0)
+		return rc;
+	rc = lifetime_parse(ctx, s, conn);
 	if (rc < 0)
 		return rc;
 	if (conn->retransmit_giveup_ms < conn->retransmit_timeout_ms)

@@ -86,6 +86,24 @@ static struct dp_realm *realm_of(struct datapath *dp,
 	return NULL;
 }
 
+/* Whether another installed CHILD_SA of the realm routes the same range. */
+static bool route_shared(struct datapath *dp, const struct child_sa *child,
+			 const struct traffic_selector *ts)
+{
+	for (struct ike_sa *sa = dp->eng->sas; sa; sa = sa->next) {
+		if (sa->conn->realm != child->ike->conn->realm)
+			continue;
+		for (struct child_sa *c = sa->children; c; c = c->next)
+			for (size_t i = 0; c != child && c->installed &&
+					   i < c->n_remote_ts;
+			     i++)
+				if (memcmp(&c->remote_ts[i], ts,
+					   sizeof(*ts)) == 0)
+					return true;
+	}
+	return false;
+}
+
 static void set_routes(struct datapath *dp, struct child_sa *child, bool add)
 {
 	struct dp_realm *r = realm_of(dp, child);
@@ -103,6 +121,9 @@ static void set_routes(struct datapath *dp, struct child_sa *child, bool add)
 				 text);
 			continue;
 		}
+		/* A rekey's old and new SAs share their routes. */
+		if (!add && route_shared(dp, child, &child->remote_ts[i]))
+			continue;
 		const struct cfg_inner_addr *src = inner_addr(r->cfg, family);
 		int err = add ? nl_route_add(r->ifname, family, addr, prefix,
 					     src ? src->addr : NULL)
@@ -171,8 +192,9 @@ static struct child_sa *route_lookup(struct datapath *dp,
 		    sa->state != IKE_STATE_ESTABLISHED)
 			continue;
 		for (struct child_sa *c = sa->children; c; c = c->next) {
-			for (size_t i = 0; c->installed && i < c->n_remote_ts;
-			     i++) {
+			if (!c->installed || c->replaced || !c->out_ready)
+				continue;
+			for (size_t i = 0; i < c->n_remote_ts; i++) {
 				const struct traffic_selector *t =
 					&c->remote_ts[i];
 				if (ts_contains_addr(t, family, dst) &&

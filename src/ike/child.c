@@ -36,7 +36,33 @@ bool ts_all_within(const struct traffic_selector *sub, size_t n_sub,
 	return n_sub > 0;
 }
 
-static uint32_t random_child_spi(void)
+int child_narrow_ts(const struct cfg_conn *c, const struct ike_ts_payload *tsi,
+		    const struct ike_ts_payload *tsr, struct child_sa *child)
+{
+	/* TSi describes the initiator's side: our remote selectors. */
+	child->n_remote_ts = ts_narrow(tsi->ts, tsi->n, c->remote_ts,
+				       c->n_remote_ts, child->remote_ts,
+				       IKE_MAX_TS);
+	child->n_local_ts = ts_narrow(tsr->ts, tsr->n, c->local_ts,
+				      c->n_local_ts, child->local_ts,
+				      IKE_MAX_TS);
+	return child->n_remote_ts && child->n_local_ts ? 0 : -1;
+}
+
+int child_accept_ts(const struct cfg_conn *c, const struct ike_ts_payload *tsi,
+		    const struct ike_ts_payload *tsr, struct child_sa *child)
+{
+	if (!ts_all_within(tsi->ts, tsi->n, c->local_ts, c->n_local_ts) ||
+	    !ts_all_within(tsr->ts, tsr->n, c->remote_ts, c->n_remote_ts))
+		return -1;
+	memcpy(child->local_ts, tsi->ts, tsi->n * sizeof(tsi->ts[0]));
+	child->n_local_ts = tsi->n;
+	memcpy(child->remote_ts, tsr->ts, tsr->n * sizeof(tsr->ts[0]));
+	child->n_remote_ts = tsr->n;
+	return 0;
+}
+
+uint32_t child_random_spi(void)
 {
 	uint32_t spi = 0;
 	while (spi < 256)
@@ -51,7 +77,7 @@ int child_add_request(struct ike_ctx *ctx)
 	struct ike_proposal props[IKE_MAX_PROPOSALS];
 	uint8_t spi[4];
 
-	sa->pending_child_spi = random_child_spi();
+	sa->pending_child_spi = child_random_spi();
 	put_be32(spi, sa->pending_child_spi);
 	size_t n = proposals_to_wire(c->esp_proposals, c->n_esp_proposals,
 				     PROTO_ESP, spi, 4, false, props);
@@ -88,22 +114,50 @@ static void log_child_up(const struct child_sa *child)
 		child->n_remote_ts > 1 ? " ..." : "");
 }
 
-/* Derives keys, links the child into its IKE SA and the data path. */
-static int install(struct ike_ctx *ctx, struct child_sa *child)
+/* Lifetimes of a new CHILD_SA, the soft one shortened by random jitter. */
+static void set_lifetimes(struct ike_engine *eng, struct child_sa *child)
 {
-	struct ike_engine *eng = ctx->eng;
-	int err = child_derive_keys(ctx->sa, child, NULL, 0, &eng->esp_stats);
+	const struct cfg_conn *c = child->ike->conn;
+	uint32_t jitter = 0;
+	if (c->rand_ms) {
+		random_bytes(&jitter, sizeof(jitter));
+		jitter %= c->rand_ms;
+	}
+	uint64_t soft = c->child_rekey_ms > jitter ? c->child_rekey_ms - jitter
+						   : c->child_rekey_ms;
+	child->rekey_ms = c->child_rekey_ms ? eng->now_ms + soft : 0;
+	child->expire_ms = c->child_life_ms ? eng->now_ms + c->child_life_ms
+					    : 0;
+}
+
+int child_install(struct ike_engine *eng, struct ike_sa *sa,
+		  struct child_sa *child, const struct child_keying *k)
+{
+	int err = child_derive_keys(sa, child, k, &eng->esp_stats);
 	if (err < 0) {
 		child_sa_free(child);
 		return err;
 	}
-	child->next = ctx->sa->children;
-	ctx->sa->children = child;
+	child->next = sa->children;
+	sa->children = child;
 	child->installed = true;
+	set_lifetimes(eng, child);
 	if (eng->ops->child_up)
 		eng->ops->child_up(eng->io, child);
 	log_child_up(child);
 	return 0;
+}
+
+/* Installs the CHILD_SA negotiated in IKE_AUTH, keyed from its nonces. */
+static int install(struct ike_ctx *ctx, struct child_sa *child)
+{
+	struct ike_sa *sa = ctx->sa;
+	struct child_keying k = {
+		.ni = sa->ni, .ni_len = sa->ni_len,
+		.nr = sa->nr, .nr_len = sa->nr_len,
+		.initiator = sa->initiator,
+	};
+	return child_install(ctx->eng, sa, child, &k);
 }
 
 static enum handler_status child_fail(struct ike_ctx *ctx, uint16_t notify)
@@ -136,20 +190,13 @@ enum handler_status child_request_in(struct ike_ctx *ctx)
 		child_sa_free(child);
 		return child_fail(ctx, N_NO_PROPOSAL_CHOSEN);
 	}
-	/* TSi describes the initiator's side: our remote selectors. */
-	child->n_remote_ts = ts_narrow(tsi.ts, tsi.n, c->remote_ts,
-				       c->n_remote_ts, child->remote_ts,
-				       IKE_MAX_TS);
-	child->n_local_ts = ts_narrow(tsr.ts, tsr.n, c->local_ts,
-				      c->n_local_ts, child->local_ts,
-				      IKE_MAX_TS);
-	if (child->n_remote_ts == 0 || child->n_local_ts == 0) {
+	if (child_narrow_ts(c, &tsi, &tsr, child) < 0) {
 		child_sa_free(child);
 		return child_fail(ctx, N_TS_UNACCEPTABLE);
 	}
 
 	child->spi_out = get_be32(chosen.spi);
-	child->spi_in = random_child_spi();
+	child->spi_in = child_random_spi();
 	put_be32(chosen.spi, child->spi_in);
 	if (!ike_add_sa(ctx->out, &chosen, 1) ||
 	    !ike_add_ts(ctx->out, PL_TSI, child->remote_ts,
@@ -185,19 +232,13 @@ enum handler_status child_response_in(struct ike_ctx *ctx)
 	if (parse_child(ctx->in, &sap, &tsi, &tsr) < 0 ||
 	    proposal_accept(c->esp_proposals, c->n_esp_proposals, &sap,
 			    PROTO_ESP, false, &child->alg, &chosen) < 0 ||
-	    chosen.spi_len != 4 ||
-	    !ts_all_within(tsi.ts, tsi.n, c->local_ts, c->n_local_ts) ||
-	    !ts_all_within(tsr.ts, tsr.n, c->remote_ts, c->n_remote_ts)) {
+	    chosen.spi_len != 4 || child_accept_ts(c, &tsi, &tsr, child) < 0) {
 		ike_log(sa, LOG_WARN,
 			"peer's CHILD_SA proposal or selectors are not what "
 			"crest offered");
 		child_sa_free(child);
 		return H_CONTINUE;
 	}
-	memcpy(child->local_ts, tsi.ts, tsi.n * sizeof(tsi.ts[0]));
-	child->n_local_ts = tsi.n;
-	memcpy(child->remote_ts, tsr.ts, tsr.n * sizeof(tsr.ts[0]));
-	child->n_remote_ts = tsr.n;
 	child->spi_in = sa->pending_child_spi;
 	child->spi_out = get_be32(chosen.spi);
 	if (install(ctx, child) < 0)

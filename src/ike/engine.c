@@ -8,6 +8,7 @@
 
 #include "ike/handler.h"
 #include "ike/proposal.h"
+#include "ike/rekey.h"
 #include "ike/engine_internal.h"
 #include "ike/exchanges.h"
 #include "ike/sk.h"
@@ -298,6 +299,9 @@ uint64_t ike_engine_run_timers(struct ike_engine *eng, uint64_t now)
 		uint64_t t = sa_timers(eng, sa);
 		if (t < next)
 			next = t;
+		t = rekey_timers(eng, sa);
+		if (t < next)
+			next = t;
 	}
 	ike_reap(eng);
 	return next;
@@ -357,4 +361,5 @@ void ike_engine_register_handlers(void)
 	natt_register();
 	ike_auth_register();
 	informational_register();
+	create_child_register();
 }

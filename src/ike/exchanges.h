@@ -9,5 +9,6 @@ void sa_init_register(void);
 void natt_register(void);
 void ike_auth_register(void);
 void informational_register(void);
+void create_child_register(void);
 
 #endif

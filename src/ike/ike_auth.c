@@ -10,6 +10,7 @@
 #include "ike/auth.h"
 #include "ike/child.h"
 #include "ike/engine_internal.h"
+#include "ike/rekey.h"
 #include "util/secure.h"
 
 /* The body of an ID payload: type, three reserved bytes, data. */
@@ -127,6 +128,7 @@ static enum handler_status auth_request_in(struct ike_ctx *ctx)
 		return H_ERROR;
 	sa->state = IKE_STATE_ESTABLISHED;
 	sa->established_ms = ctx->eng->now_ms;
+	rekey_set_ike_lifetimes(ctx->eng, sa);
 	ike_log(sa, LOG_INFO, "IKE SA established (responder), peer %s",
 		sa->conn->remote_id.text);
 	return H_CONTINUE;
@@ -158,6 +160,7 @@ static enum handler_status auth_response_in(struct ike_ctx *ctx)
 	}
 	sa->state = IKE_STATE_ESTABLISHED;
 	sa->established_ms = ctx->eng->now_ms;
+	rekey_set_ike_lifetimes(ctx->eng, sa);
 	ike_log(sa, LOG_INFO, "IKE SA established (initiator), peer %s",
 		sa->conn->remote_id.text);
 	return H_CONTINUE;

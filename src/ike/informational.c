@@ -5,10 +5,21 @@
 #include <string.h>
 
 #include "ike/engine.h"
+#include "ike/rekey.h"
 
 static enum handler_status delete_request_out(struct ike_ctx *ctx)
 {
-	if (ctx->sa->state != IKE_STATE_DELETING)
+	struct ike_sa *sa = ctx->sa;
+	if (sa->pending.task == TASK_CHILD_DELETE && sa->pending.child) {
+		uint8_t spi[4];
+		put_be32(spi, sa->pending.child->spi_in);
+		ike_log(sa, LOG_INFO, "sending Delete for CHILD_SA %08x_i",
+			sa->pending.child->spi_in);
+		return ike_add_delete(ctx->out, PROTO_ESP, 4, spi, 1)
+			       ? H_CONTINUE
+			       : H_ERROR;
+	}
+	if (sa->state != IKE_STATE_DELETING)
 		return H_CONTINUE; /* an empty liveness check */
 	ike_log(ctx->sa, LOG_INFO, "sending Delete for the IKE SA");
 	if (!ike_add_delete(ctx->out, PROTO_IKE, 0, NULL, 0))
@@ -23,22 +34,17 @@ static void delete_children(struct ike_ctx *ctx, const struct ike_delete *d,
 	struct ike_sa *sa = ctx->sa;
 	for (uint16_t i = 0; i < d->n_spis; i++) {
 		uint32_t spi = get_be32(d->spis + 4u * i);
-		struct child_sa **pp = &sa->children;
-		while (*pp) {
-			struct child_sa *c = *pp;
-			if (c->spi_out != spi) {
-				pp = &c->next;
-				continue;
-			}
-			ike_log(sa, LOG_INFO, "peer deleted CHILD_SA %08x_o",
-				spi);
-			if (c->installed && ctx->eng->ops->child_down)
-				ctx->eng->ops->child_down(ctx->eng->io, c);
-			if (*n_out < 64)
-				put_be32(spis_out + 4u * (*n_out)++, c->spi_in);
-			*pp = c->next;
-			child_sa_free(c);
-		}
+		struct child_sa *c = sa->children;
+		while (c && c->spi_out != spi)
+			c = c->next;
+		if (!c)
+			continue;
+		ike_log(sa, LOG_INFO, "peer deleted CHILD_SA %08x_o", spi);
+		/* Our own Delete of it crossed the peer's: answer with the
+		 * SPI only once, as RFC 7296 1.4.1 describes. */
+		if (*n_out < 64 && !c->retire_ms)
+			put_be32(spis_out + 4u * (*n_out)++, c->spi_in);
+		child_remove(ctx->eng, sa, c);
 	}
 }
 
@@ -69,6 +75,15 @@ static enum handler_status info_request_in(struct ike_ctx *ctx)
 
 static enum handler_status info_response_in(struct ike_ctx *ctx)
 {
+	struct ike_sa *sa = ctx->sa;
+	if (sa->pending.task == TASK_CHILD_DELETE) {
+		/* The old inbound SA still takes packets already in flight. */
+		if (sa->pending.child)
+			sa->pending.child->retire_ms =
+				ctx->eng->now_ms + REKEY_GRACE_MS;
+		ike_pending_clear(sa);
+		return H_CONTINUE;
+	}
 	if (ctx->sa->state == IKE_STATE_DELETING) {
 		ike_log(ctx->sa, LOG_INFO, "peer confirmed the Delete");
 		ctx->delete_sa = true;

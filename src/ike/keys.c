@@ -34,6 +34,48 @@ static int make_cipher(const struct negotiated *alg,
 				 ks->integ, out);
 }
 
+/* Splits prf+(SKEYSEED, Ni | Nr | SPIi | SPIr) into the SA's keys. */
+static int derive_from_skeyseed(struct ike_sa *sa, const uint8_t *skeyseed,
+				size_t skeyseed_len, const struct key_sizes *ks)
+{
+	const struct crypto_provider *p = crypto_default();
+	size_t prf_len = p->prf_len(sa->alg.prf);
+	size_t total = 3 * prf_len + 2 * ks->integ + 2 * ks->encr;
+	uint8_t keymat[MAX_KEYMAT];
+	if (total > sizeof(keymat))
+		return -ENOTSUP;
+
+	int err = kdf_ike_keymat(p, sa->alg.prf, skeyseed, skeyseed_len, sa->ni,
+				 sa->ni_len, sa->nr, sa->nr_len, sa->spi_i,
+				 sa->spi_r, keymat, total);
+	if (err < 0)
+		goto out;
+
+	/* SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr */
+	const uint8_t *sk_ai = keymat + prf_len;
+	const uint8_t *sk_ar = sk_ai + ks->integ;
+	const uint8_t *sk_ei = sk_ar + ks->integ;
+	const uint8_t *sk_er = sk_ei + ks->encr;
+	memcpy(sa->sk_d, keymat, prf_len);
+	memcpy(sa->sk_pi, sk_er + ks->encr, prf_len);
+	memcpy(sa->sk_pr, sk_er + ks->encr + prf_len, prf_len);
+	sa->prf_len = prf_len;
+
+	crypto_cipher_free(sa->sk_in);
+	crypto_cipher_free(sa->sk_out);
+	sa->sk_in = sa->sk_out = NULL;
+	const uint8_t *out_e = sa->initiator ? sk_ei : sk_er;
+	const uint8_t *out_a = sa->initiator ? sk_ai : sk_ar;
+	const uint8_t *in_e = sa->initiator ? sk_er : sk_ei;
+	const uint8_t *in_a = sa->initiator ? sk_ar : sk_ai;
+	err = make_cipher(&sa->alg, ks, out_e, out_a, &sa->sk_out);
+	if (err == 0)
+		err = make_cipher(&sa->alg, ks, in_e, in_a, &sa->sk_in);
+out:
+	secure_zero(keymat, sizeof(keymat));
+	return err;
+}
+
 int ike_derive_keys(struct ike_sa *sa, const uint8_t *shared,
 		    size_t shared_len)
 {
@@ -42,51 +84,40 @@ int ike_derive_keys(struct ike_sa *sa, const uint8_t *shared,
 	int err = key_sizes(&sa->alg, &ks);
 	if (err < 0)
 		return err;
-
 	size_t prf_len = p->prf_len(sa->alg.prf);
-	size_t total = 3 * prf_len + 2 * ks.integ + 2 * ks.encr;
-	uint8_t skeyseed[CRYPTO_MAX_PRF_LEN];
-	uint8_t keymat[MAX_KEYMAT];
-	if (prf_len == 0 || total > sizeof(keymat))
+	if (prf_len == 0)
 		return -ENOTSUP;
 
+	uint8_t skeyseed[CRYPTO_MAX_PRF_LEN];
 	err = kdf_skeyseed(p, sa->alg.prf, sa->ni, sa->ni_len, sa->nr,
 			   sa->nr_len, shared, shared_len, skeyseed);
 	if (err == 0)
-		err = kdf_ike_keymat(p, sa->alg.prf, skeyseed, prf_len, sa->ni,
-				     sa->ni_len, sa->nr, sa->nr_len, sa->spi_i,
-				     sa->spi_r, keymat, total);
+		err = derive_from_skeyseed(sa, skeyseed, prf_len, &ks);
 	secure_zero(skeyseed, sizeof(skeyseed));
+	return err;
+}
+
+int ike_derive_rekey_keys(struct ike_sa *sa, const struct ike_sa *old,
+			  const uint8_t *shared, size_t shared_len)
+{
+	const struct crypto_provider *p = crypto_default();
+	struct key_sizes ks;
+	int err = key_sizes(&sa->alg, &ks);
 	if (err < 0)
-		goto out;
+		return err;
+	size_t prf_len = p->prf_len(sa->alg.prf);
+	if (prf_len == 0)
+		return -ENOTSUP;
 
-	/* SK_d | SK_ai | SK_ar | SK_ei | SK_er | SK_pi | SK_pr */
-	const uint8_t *k = keymat;
-	const uint8_t *sk_ai = k + prf_len;
-	const uint8_t *sk_ar = sk_ai + ks.integ;
-	const uint8_t *sk_ei = sk_ar + ks.integ;
-	const uint8_t *sk_er = sk_ei + ks.encr;
-	memcpy(sa->sk_d, k, prf_len);
-	memcpy(sa->sk_pi, sk_er + ks.encr, prf_len);
-	memcpy(sa->sk_pr, sk_er + ks.encr + prf_len, prf_len);
-	sa->prf_len = prf_len;
-
-	crypto_cipher_free(sa->sk_in);
-	crypto_cipher_free(sa->sk_out);
-	sa->sk_in = sa->sk_out = NULL;
-	if (sa->initiator) {
-		err = make_cipher(&sa->alg, &ks, sk_ei, sk_ai, &sa->sk_out);
-		if (err == 0)
-			err = make_cipher(&sa->alg, &ks, sk_er, sk_ar,
-					  &sa->sk_in);
-	} else {
-		err = make_cipher(&sa->alg, &ks, sk_er, sk_ar, &sa->sk_out);
-		if (err == 0)
-			err = make_cipher(&sa->alg, &ks, sk_ei, sk_ai,
-					  &sa->sk_in);
-	}
-out:
-	secure_zero(keymat, sizeof(keymat));
+	/* The old SA's PRF computes SKEYSEED from its SK_d. */
+	uint8_t skeyseed[CRYPTO_MAX_PRF_LEN];
+	err = kdf_rekey_skeyseed(p, old->alg.prf, old->sk_d, old->prf_len,
+				 shared, shared_len, sa->ni, sa->ni_len,
+				 sa->nr, sa->nr_len, skeyseed);
+	if (err == 0)
+		err = derive_from_skeyseed(sa, skeyseed,
+					   p->prf_len(old->alg.prf), &ks);
+	secure_zero(skeyseed, sizeof(skeyseed));
 	return err;
 }
 
@@ -102,8 +133,7 @@ static void setup_esp(struct esp_sa *esp, uint32_t spi, bool inbound,
 }
 
 int child_derive_keys(struct ike_sa *ike, struct child_sa *child,
-		      const uint8_t *shared, size_t shared_len,
-		      struct esp_stats *stats)
+		      const struct child_keying *k, struct esp_stats *stats)
 {
 	const struct crypto_provider *p = crypto_default();
 	struct key_sizes ks;
@@ -114,16 +144,16 @@ int child_derive_keys(struct ike_sa *ike, struct child_sa *child,
 	uint8_t keymat[MAX_KEYMAT];
 	size_t half = ks.encr + ks.integ;
 	err = kdf_child_keymat(p, ike->alg.prf, ike->sk_d, ike->prf_len,
-			       shared, shared_len, ike->ni, ike->ni_len,
-			       ike->nr, ike->nr_len, keymat, 2 * half);
+			       k->shared, k->shared_len, k->ni, k->ni_len,
+			       k->nr, k->nr_len, keymat, 2 * half);
 	if (err < 0)
 		goto out;
 
 	/* Initiator-to-responder keys come first, encryption before
 	 * integrity. */
 	const uint8_t *i2r = keymat, *r2i = keymat + half;
-	const uint8_t *out_k = ike->initiator ? i2r : r2i;
-	const uint8_t *in_k = ike->initiator ? r2i : i2r;
+	const uint8_t *out_k = k->initiator ? i2r : r2i;
+	const uint8_t *in_k = k->initiator ? r2i : i2r;
 	struct crypto_cipher *cin = NULL, *cout = NULL;
 	err = make_cipher(&child->alg, &ks, out_k, out_k + ks.encr, &cout);
 	if (err == 0)

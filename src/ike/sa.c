@@ -76,13 +76,24 @@ struct child_sa *child_sa_new(struct ike_sa *ike)
 	if (!c)
 		return NULL;
 	c->ike = ike;
+	c->out_ready = true;
 	return c;
+}
+
+void ike_pending_clear(struct ike_sa *sa)
+{
+	if (sa->pending.dh)
+		crypto_default()->dh_free(sa->pending.dh);
+	if (sa->pending.child)
+		sa->pending.child->rekeying = false;
+	secure_zero(&sa->pending, sizeof(sa->pending));
 }
 
 void ike_sa_free(struct ike_sa *sa)
 {
 	if (!sa)
 		return;
+	ike_pending_clear(sa);
 	while (sa->children) {
 		struct child_sa *c = sa->children;
 		sa->children = c->next;

@@ -53,7 +53,35 @@ struct child_sa {
 	struct traffic_selector remote_ts[IKE_MAX_TS];
 	size_t n_remote_ts;
 	bool installed;
+	bool replaced;	   /* a rekey replaced it; outbound no longer used */
+	bool rekeying;	   /* our rekey of it is under way */
+	uint64_t rekey_ms; /* soft lifetime: rekey at this time */
+	uint64_t expire_ms; /* hard lifetime: delete at this time */
+	uint64_t retire_ms; /* replaced: remove the inbound half then */
+	/* Responder of a rekey: the new SA carries no traffic out until the
+	 * peer deletes the SA it replaces, whose inbound SPI is kept here. */
+	bool out_ready;
+	uint32_t replaces_spi;
 	struct child_sa *next;
+};
+
+/* The CREATE_CHILD_SA or INFORMATIONAL task our outstanding request runs. */
+enum ike_task {
+	TASK_NONE,
+	TASK_CHILD_REKEY,
+	TASK_IKE_REKEY,
+	TASK_CHILD_DELETE,
+};
+
+struct ike_pending {
+	enum ike_task task;
+	struct child_sa *child; /* rekeyed or deleted */
+	uint32_t spi;		/* our inbound SPI of the new CHILD_SA */
+	uint64_t ike_spi;	/* our SPI of the new IKE SA */
+	struct crypto_dh *dh;	/* PFS or IKE rekey key pair */
+	uint16_t dh_group;
+	uint8_t nonce[IKE_NONCE_LEN];
+	size_t nonce_len;
 };
 
 struct ike_sa {
@@ -108,6 +136,20 @@ struct ike_sa {
 	/* Initiator of a CHILD_SA in IKE_AUTH: our proposed inbound SPI. */
 	uint32_t pending_child_spi;
 
+	struct ike_pending pending;
+	/* The peer rekeyed the CHILD_SA we are rekeying (RFC 7296 2.8.1):
+	 * the SA it created and the lower nonce of its exchange. */
+	struct {
+		struct child_sa *old;
+		struct child_sa *theirs;
+		uint8_t min_nonce[IKE_NONCE_MAX];
+		size_t min_len;
+	} collision;
+	uint64_t collisions; /* simultaneous rekeys seen */
+	uint64_t rekey_ms;  /* soft lifetime of the IKE SA */
+	uint64_t expire_ms; /* hard lifetime */
+	struct ike_sa *rekeyed_to; /* set once a rekey replaced this SA */
+
 	struct child_sa *children;
 	uint64_t keepalive_next_ms;
 	uint64_t established_ms;
@@ -126,6 +168,8 @@ void ike_log_line(const struct ike_sa *sa, enum log_level level,
 		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 struct ike_sa *ike_sa_new(struct cfg_conn *conn, bool initiator);
+/* Clears the pending task and frees its key pair. */
+void ike_pending_clear(struct ike_sa *sa);
 void ike_sa_free(struct ike_sa *sa);
 struct child_sa *child_sa_new(struct ike_sa *ike);
 void child_sa_free(struct child_sa *child);

@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+#include "ike/rekey.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "ike/engine_internal.h"
+#include "util/secure.h"
+
+static uint64_t jittered(uint64_t now, unsigned soft_ms, unsigned rand_ms)
+{
+	uint32_t jitter = 0;
+	if (soft_ms == 0)
+		return 0;
+	if (rand_ms) {
+		random_bytes(&jitter, sizeof(jitter));
+		jitter %= rand_ms;
+	}
+	return now + (soft_ms > jitter ? soft_ms - jitter : soft_ms);
+}
+
+void rekey_set_ike_lifetimes(struct ike_engine *eng, struct ike_sa *sa)
+{
+	const struct cfg_conn *c = sa->conn;
+	sa->rekey_ms = jittered(eng->now_ms, c->ike_rekey_ms, c->rand_ms);
+	sa->expire_ms = c->ike_life_ms ? eng->now_ms + c->ike_life_ms : 0;
+}
+
+static int start_task(struct ike_engine *eng, struct ike_sa *sa,
+		      enum ike_task task, struct child_sa *child,
+		      uint8_t exchange)
+{
+	if (sa->request || sa->pending.task != TASK_NONE ||
+	    sa->state != IKE_STATE_ESTABLISHED)
+		return -EBUSY;
+	sa->pending.task = task;
+	sa->pending.child = child;
+	if (child && task == TASK_CHILD_REKEY)
+		child->rekeying = true;
+	int err = ike_send_request(eng, sa, exchange);
+	if (err < 0)
+		ike_pending_clear(sa);
+	return err;
+}
+
+int rekey_start_child(struct ike_engine *eng, struct ike_sa *sa,
+		      struct child_sa *child)
+{
+	return start_task(eng, sa, TASK_CHILD_REKEY, child, CREATE_CHILD_SA);
+}
+
+int rekey_start_ike(struct ike_engine *eng, struct ike_sa *sa)
+{
+	return start_task(eng, sa, TASK_IKE_REKEY, NULL, CREATE_CHILD_SA);
+}
+
+int rekey_delete_children(struct ike_engine *eng, struct ike_sa *sa,
+			  struct child_sa *child)
+{
+	return start_task(eng, sa, TASK_CHILD_DELETE, child, INFORMATIONAL);
+}
+
+/* Whether nonce a sorts before nonce b as octet strings. */
+static bool nonce_less(const uint8_t *a, size_t alen, const uint8_t *b,
+		       size_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+	int c = memcmp(a, b, n);
+	return c < 0 || (c == 0 && alen < blen);
+}
+
+static void lower_nonce(const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+			size_t nr_len, const uint8_t **out, size_t *out_len)
+{
+	bool i_lower = nonce_less(ni, ni_len, nr, nr_len);
+	*out = i_lower ? ni : nr;
+	*out_len = i_lower ? ni_len : nr_len;
+}
+
+void rekey_note_peer_rekey(struct ike_sa *sa, struct child_sa *old,
+			   struct child_sa *theirs, const uint8_t *ni,
+			   size_t ni_len, const uint8_t *nr, size_t nr_len)
+{
+	if (sa->pending.task != TASK_CHILD_REKEY || sa->pending.child != old)
+		return;
+	const uint8_t *low;
+	size_t low_len;
+	lower_nonce(ni, ni_len, nr, nr_len, &low, &low_len);
+	sa->collision.old = old;
+	sa->collision.theirs = theirs;
+	memcpy(sa->collision.min_nonce, low, low_len);
+	sa->collision.min_len = low_len;
+	ike_log(sa, LOG_INFO,
+		"simultaneous rekey of CHILD_SA %08x_i: the peer rekeys it too",
+		old->spi_in);
+}
+
+void rekey_note_peer_ike_rekey(struct ike_sa *old, const uint8_t *ni,
+			       size_t ni_len, const uint8_t *nr,
+			       size_t nr_len)
+{
+	if (old->pending.task != TASK_IKE_REKEY)
+		return;
+	old->collisions++;
+	/* TODO: resolve a simultaneous IKE SA rekey by the nonce rule of
+	 * RFC 7296 2.8.2; both new IKE SAs stay up until one expires. */
+	ike_log(old, LOG_WARN, "simultaneous IKE SA rekey: the peer rekeys "
+		"it too");
+	(void)ni;
+	(void)ni_len;
+	(void)nr;
+	(void)nr_len;
+}
+
+void rekey_child_done(struct ike_engine *eng, struct ike_sa *sa,
+		      struct child_sa *old, struct child_sa *ours,
+		      const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		      size_t nr_len)
+{
+	if (sa->collision.old == old && old) {
+		const uint8_t *low;
+		size_t low_len;
+		lower_nonce(ni, ni_len, nr, nr_len, &low, &low_len);
+		bool lost = nonce_less(low, low_len, sa->collision.min_nonce,
+				       sa->collision.min_len);
+		sa->collisions++;
+		memset(&sa->collision, 0, sizeof(sa->collision));
+		ike_log(sa, LOG_INFO,
+			"simultaneous rekey of CHILD_SA %08x_i resolved: %s "
+			"CHILD_SA %08x_i is redundant",
+			old->spi_in, lost ? "our" : "the peer's",
+			lost ? ours->spi_in : 0);
+		if (lost) {
+			/* The peer deletes the old SA; we delete ours. */
+			ours->replaced = true;
+			rekey_delete_children(eng, sa, ours);
+			return;
+		}
+	}
+	old->replaced = true;
+	rekey_delete_children(eng, sa, old);
+}
+
+void rekey_ike_switch(struct ike_engine *eng, struct ike_sa *old,
+		      struct ike_sa *sa)
+{
+	sa->state = IKE_STATE_ESTABLISHED;
+	sa->established_ms = eng->now_ms;
+	sa->children = old->children;
+	old->children = NULL;
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		c->ike = sa;
+	old->rekeyed_to = sa;
+	rekey_set_ike_lifetimes(eng, sa);
+	ike_link_sa(eng, sa);
+	ike_log(sa, LOG_INFO, "IKE SA rekeyed, replaces %016llx_i "
+		"%016llx_r", (unsigned long long)old->spi_i,
+		(unsigned long long)old->spi_r);
+}
+
+void child_remove(struct ike_engine *eng, struct ike_sa *sa,
+		  struct child_sa *child)
+{
+	struct child_sa **pp = &sa->children;
+	while (*pp && *pp != child)
+		pp = &(*pp)->next;
+	if (!*pp)
+		return;
+	*pp = child->next;
+	if (child->installed && eng->ops->child_down)
+		eng->ops->child_down(eng->io, child);
+	child->installed = false;
+
+	/* The SA that a peer's rekey created takes over our output. */
+	for (struct child_sa *c = sa->children; c; c = c->next)
+		if (c->replaces_spi == child->spi_in)
+			c->out_ready = true;
+	if (sa->pending.child == child)
+		sa->pending.child = NULL;
+	if (sa->collision.old == child || sa->collision.theirs == child)
+		memset(&sa->collision, 0, sizeof(sa->collision));
+	ike_log(sa, LOG_INFO, "CHILD_SA %08x_i %08x_o removed", child->spi_in,
+		child->spi_out);
+	child_sa_free(child);
+}
+
+static bool over(uint64_t value, unsigned limit)
+{
+	return limit && value >= limit;
+}
+
+static bool child_soft_due(const struct child_sa *c, uint64_t now)
+{
+	const struct cfg_conn *cf = c->ike->conn;
+	uint64_t bytes = c->in.bytes + c->out.bytes;
+	uint64_t packets = c->in.packets + c->out.packets;
+	return (c->rekey_ms && now >= c->rekey_ms) ||
+	       over(bytes, cf->child_rekey_bytes) ||
+	       over(packets, cf->child_rekey_packets) ||
+	       c->out.seq + ESP_SEQ_REKEY_MARGIN >= c->out.seq_max;
+}
+
+static bool child_hard_due(const struct child_sa *c, uint64_t now)
+{
+	const struct cfg_conn *cf = c->ike->conn;
+	uint64_t bytes = c->in.bytes + c->out.bytes;
+	uint64_t packets = c->in.packets + c->out.packets;
+	return (c->expire_ms && now >= c->expire_ms) ||
+	       over(bytes, cf->child_life_bytes) ||
+	       over(packets, cf->child_life_packets);
+}
+
+static uint64_t min_deadline(uint64_t a, uint64_t b)
+{
+	return b && b < a ? b : a;
+}
+
+/* Retires replaced SAs and enforces hard limits; returns next deadline. */
+static uint64_t child_timers(struct ike_engine *eng, struct ike_sa *sa)
+{
+	uint64_t next = UINT64_MAX, now = eng->now_ms;
+	struct child_sa *c = sa->children;
+	while (c) {
+		struct child_sa *following = c->next;
+		if (c->retire_ms && now >= c->retire_ms) {
+			child_remove(eng, sa, c);
+		} else if (!c->retire_ms && child_hard_due(c, now)) {
+			ike_log(sa, LOG_INFO, "CHILD_SA %08x_i reached its "
+				"hard lifetime", c->spi_in);
+			if (!c->replaced && rekey_delete_children(eng, sa, c) == 0)
+				c->replaced = true;
+			else if (!c->replaced)
+				child_remove(eng, sa, c);
+		} else {
+			next = min_deadline(next, c->retire_ms);
+			next = min_deadline(next, c->expire_ms);
+			if (!c->replaced && !c->rekeying)
+				next = min_deadline(next, c->rekey_ms);
+		}
+		c = following;
+	}
+	return next;
+}
+
+/* Starts at most one rekey when the request slot is free. */
+static void start_due_rekey(struct ike_engine *eng, struct ike_sa *sa)
+{
+	if (sa->request || sa->pending.task != TASK_NONE)
+		return;
+	if (sa->rekey_ms && eng->now_ms >= sa->rekey_ms) {
+		sa->rekey_ms = 0;
+		rekey_start_ike(eng, sa);
+		return;
+	}
+	for (struct child_sa *c = sa->children; c; c = c->next) {
+		if (!c->replaced && !c->rekeying && c->out_ready &&
+		    child_soft_due(c, eng->now_ms)) {
+			c->rekey_ms = 0;
+			rekey_start_child(eng, sa, c);
+			return;
+		}
+	}
+}
+
+uint64_t rekey_timers(struct ike_engine *eng, struct ike_sa *sa)
+{
+	if (sa->state != IKE_STATE_ESTABLISHED)
+		return UINT64_MAX;
+	if (sa->expire_ms && eng->now_ms >= sa->expire_ms) {
+		ike_sa_kill(eng, sa, "hard lifetime reached");
+		return UINT64_MAX;
+	}
+	uint64_t next = child_timers(eng, sa);
+	start_due_rekey(eng, sa);
+	next = min_deadline(next, sa->rekey_ms);
+	return min_deadline(next, sa->expire_ms);
+}

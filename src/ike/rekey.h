@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Rekeying and lifetimes: starting CHILD_SA and IKE SA rekeys when a soft
+ * limit is reached, switching to the new SAs, resolving simultaneous
+ * rekeys, and deleting what a rekey or a hard limit retires.
+ */
+#ifndef CREST_IKE_REKEY_H
+#define CREST_IKE_REKEY_H
+
+#include <stdint.h>
+
+#include "ike/handler.h"
+
+/* How long a replaced inbound SA keeps accepting packets. */
+#define REKEY_GRACE_MS 2000
+/* Rekey an outbound SA this many packets before its sequence numbers run
+ * out, so the new SA is up before the old one must stop. */
+#define ESP_SEQ_REKEY_MARGIN 65536
+
+int rekey_start_child(struct ike_engine *eng, struct ike_sa *sa,
+		      struct child_sa *child);
+int rekey_start_ike(struct ike_engine *eng, struct ike_sa *sa);
+/* Sends a Delete for the CHILD_SAs whose inbound SPIs are given. */
+int rekey_delete_children(struct ike_engine *eng, struct ike_sa *sa,
+			  struct child_sa *child);
+
+/* Sets the IKE SA's soft and hard lifetimes from now. */
+void rekey_set_ike_lifetimes(struct ike_engine *eng, struct ike_sa *sa);
+
+/* Responder: records the peer's rekey of `old` if we are rekeying it too. */
+void rekey_note_peer_rekey(struct ike_sa *sa, struct child_sa *old,
+			   struct child_sa *theirs, const uint8_t *ni,
+			   size_t ni_len, const uint8_t *nr, size_t nr_len);
+void rekey_note_peer_ike_rekey(struct ike_sa *old, const uint8_t *ni,
+			       size_t ni_len, const uint8_t *nr,
+			       size_t nr_len);
+
+/*
+ * Initiator: our rekey of `old` created `ours`.  Marks old replaced and
+ * deletes it, unless the peer rekeyed old too and our exchange holds the
+ * lowest nonce (RFC 7296 2.8.1); then ours is the redundant one.
+ */
+void rekey_child_done(struct ike_engine *eng, struct ike_sa *sa,
+		      struct child_sa *old, struct child_sa *ours,
+		      const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+		      size_t nr_len);
+
+/* Moves old's CHILD_SAs to its replacement and makes that one current. */
+void rekey_ike_switch(struct ike_engine *eng, struct ike_sa *old,
+		      struct ike_sa *sa);
+
+/* Handles the response to our CREATE_CHILD_SA request. */
+enum handler_status rekey_response_in(struct ike_ctx *ctx);
+
+/* Runs lifetime and grace timers of one SA; returns its next deadline. */
+uint64_t rekey_timers(struct ike_engine *eng, struct ike_sa *sa);
+
+/* Removes a CHILD_SA from its IKE SA and the data path, and frees it. */
+void child_remove(struct ike_engine *eng, struct ike_sa *sa,
+		  struct child_sa *child);
+
+#endif
