@@ -99,6 +99,23 @@ static int verify_peer(struct ike_ctx *ctx, uint8_t id_type)
 	return err;
 }
 
+/*
+ * INITIAL_CONTACT (RFC 7296 2.4): the peer has no other SA with us, so any
+ * other IKE SA of this connection is stale, left from before a restart.
+ */
+static void close_stale_sas(struct ike_engine *eng, struct ike_sa *current)
+{
+	for (struct ike_sa *sa = eng->sas; sa; sa = sa->next) {
+		if (sa == current || sa->conn != current->conn ||
+		    sa->state == IKE_STATE_DEAD)
+			continue;
+		ike_log(sa, LOG_INFO, "peer sent INITIAL_CONTACT on IKE SA "
+			"%016llx_i: closing this stale SA",
+			(unsigned long long)current->spi_i);
+		ike_sa_kill(eng, sa, "replaced after the peer restarted");
+	}
+}
+
 static enum handler_status auth_request_out(struct ike_ctx *ctx)
 {
 	struct ike_sa *sa = ctx->sa;
@@ -131,6 +148,8 @@ static enum handler_status auth_request_in(struct ike_ctx *ctx)
 	rekey_set_ike_lifetimes(ctx->eng, sa);
 	ike_log(sa, LOG_INFO, "IKE SA established (responder), peer %s",
 		sa->conn->remote_id.text);
+	if (ike_find_notify(ctx->in, N_INITIAL_CONTACT, &(struct ike_notify){ 0 }))
+		close_stale_sas(ctx->eng, sa);
 	return H_CONTINUE;
 }
 
