@@ -39,6 +39,15 @@ enum auth_method {
 enum start_action {
 	START_ACTION_WAIT = 0,
 	START_ACTION_INITIATE = 1,
+	START_ACTION_TRAP = 2, /* initiate when the first packet arrives */
+};
+
+/* What to do with a connection whose IKE SA failed or was closed. */
+enum sa_action {
+	SA_ACTION_NONE = 0,	/* nothing */
+	SA_ACTION_CLEAR = 1,	/* close the SAs and leave it down */
+	SA_ACTION_RESTART = 2,	/* set the SAs up again at once */
+	SA_ACTION_HOLD = 3,	/* set them up again on the next packet */
 };
 
 struct cfg_identity {
@@ -110,6 +119,13 @@ struct cfg_conn {
 
 	unsigned keepalive_interval_s; /* NAT-T keepalive, 0 to disable */
 
+	/* Liveness: an empty INFORMATIONAL after dpd_delay_ms without
+	 * inbound traffic (0: off); dpd_action runs when the peer does not
+	 * answer, close_action when it deletes the IKE SA. */
+	unsigned dpd_delay_ms;
+	enum sa_action dpd_action;
+	enum sa_action close_action;
+
 	/*
 	 * Lifetimes.  At the soft limit (rekey) an SA is rekeyed, at the hard
 	 * limit (life) it is deleted.  The time limits are shortened by a
@@ -173,6 +189,8 @@ int config_parse_proposal(const char *text, bool is_esp,
  * "email:a@example.org", "keyid:0x0102" or an explicit type prefix. */
 int config_parse_identity(const char *text, struct cfg_identity *out, char *err,
                           size_t errlen);
+const char *sa_action_name(enum sa_action action);
+
 /* Formats a proposal back as a strongSwan-style string. */
 void config_format_proposal(const struct cfg_proposal *p, bool is_esp,
                             char *buf, size_t len);

@@ -29,6 +29,9 @@ static const char *const conn_keys[] = {
         "ike_rekey_time",
         "ike_life_time",
         "rekey_time",
+        "dpd_delay",
+        "dpd_action",
+        "close_action",
         "life_time",
         "rand_time",
         "rekey_bytes",
@@ -190,9 +193,13 @@ static int parse_choices(const struct cfg_ctx *ctx, const config_setting_t *s,
 		conn->start_action = START_ACTION_INITIATE;
 		return 0;
 	}
+	if (strcmp(v, "trap") == 0) {
+		conn->start_action = START_ACTION_TRAP;
+		return 0;
+	}
 	return cfg_fail(ctx, config_setting_get_member(s, "start_action"),
-	                "invalid start_action \"%s\"; use \"initiate\" or "
-	                "\"wait\"",
+	                "invalid start_action \"%s\"; use \"initiate\", "
+	                "\"trap\" or \"wait\"",
 	                v);
 }
 
@@ -218,6 +225,8 @@ static int parse_timers(const struct cfg_ctx *ctx, const config_setting_t *s,
 	if (rc < 0)
 		return rc;
 	rc = lifetime_parse(ctx, s, conn);
+	if (rc == 0)
+		rc = liveness_parse(ctx, s, conn);
 	if (rc < 0)
 		return rc;
 	if (conn->retransmit_giveup_ms < conn->retransmit_timeout_ms)

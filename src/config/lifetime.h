@@ -14,4 +14,13 @@
 int lifetime_parse(const struct cfg_ctx *ctx, const config_setting_t *s,
 		   struct cfg_conn *conn);
 
+/* Liveness check defaults: every 30 s of silence, as WireGuard's and
+ * OpenVPN's usual keepalive settings do. */
+#define LIVENESS_DEFAULT_DPD_DELAY_MS (30u * 1000)
+
+/* Reads dpd_delay, dpd_action and close_action; start_action must be
+ * parsed first because the action defaults follow it. */
+int liveness_parse(const struct cfg_ctx *ctx, const config_setting_t *s,
+		   struct cfg_conn *conn);
+
 #endif

@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "config/secrets.h"
 #include "dataplane/datapath.h"
+#include "dataplane/trap.h"
 #include "ike/engine.h"
 #include "mgmt/control.h"
 #include "util/log.h"
@@ -290,7 +291,8 @@ int main(int argc, char **argv)
 		log_warn("crestd", "running without a control socket: "
 			 "crestctl cannot reach this daemon");
 	if (dp_open_sockets(&d.dp, &d.cfg) < 0 ||
-	    dp_open_realms(&d.dp, &d.cfg) < 0 || setup_events(&d) < 0) {
+	    dp_open_realms(&d.dp, &d.cfg) < 0 || dp_install_traps(&d.dp) < 0 ||
+	    setup_events(&d) < 0) {
 		log_error("crestd", "start-up failed");
 		control_close(&d.ctl);
 		return 1;
@@ -300,6 +302,7 @@ int main(int argc, char **argv)
 
 	control_close(&d.ctl);
 	ike_engine_shutdown(&d.eng);
+	dp_trap_clear(&d.dp);
 	dp_close(&d.dp);
 	secrets_free(&d.secrets);
 	config_free(&d.cfg);

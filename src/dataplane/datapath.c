@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "dataplane/trap.h"
 #include "dataplane/tun.h"
 #include "keeper/netlink.h"
 #include "util/log.h"
@@ -19,6 +20,7 @@ static const char *const drop_names[DP_DROP_COUNT] = {
 	[DP_DROP_SHORT] = "truncated",
 	[DP_DROP_SEND_FAILED] = "send_failed",
 	[DP_DROP_TOO_BIG] = "too_big",
+	[DP_DROP_TRAP_QUEUE] = "trap_queue_full",
 };
 
 const char *dp_drop_name(enum dp_drop reason)
@@ -104,43 +106,67 @@ static bool route_shared(struct datapath *dp, const struct child_sa *child,
 	return false;
 }
 
+static void route_ts(struct dp_realm *r, const struct traffic_selector *ts,
+		     bool add)
+{
+	int family;
+	uint8_t addr[16];
+	unsigned prefix;
+	char text[96];
+	ts_format(ts, text, sizeof(text));
+	if (!ts_to_prefix(ts, &family, addr, &prefix)) {
+		log_warn("tun", "selector %s is not a prefix; no route", text);
+		return;
+	}
+	const struct cfg_inner_addr *src = inner_addr(r->cfg, family);
+	int err = add ? nl_route_add(r->ifname, family, addr, prefix,
+				     src ? src->addr : NULL)
+		      : nl_route_del(r->ifname, family, addr, prefix);
+	if (err < 0 && !(err == -ESRCH && !add))
+		log_warn("tun", "%s route %s via %s failed: %s",
+			 add ? "adding" : "removing", text, r->ifname,
+			 strerror(-err));
+	else
+		log_debug("tun", "%s route %s via %s",
+			  add ? "added" : "removed", text, r->ifname);
+}
+
+int dp_install_traps(struct datapath *dp)
+{
+	for (size_t i = 0; i < dp->n_realms; i++) {
+		struct dp_realm *r = &dp->realms[i];
+		for (size_t j = 0; j < r->cfg->n_conns; j++) {
+			const struct cfg_conn *c = &r->cfg->conns[j];
+			if (c->start_action != START_ACTION_TRAP)
+				continue;
+			for (size_t t = 0; t < c->n_remote_ts; t++)
+				route_ts(r, &c->remote_ts[t], true);
+		}
+	}
+	return 0;
+}
+
 static void set_routes(struct datapath *dp, struct child_sa *child, bool add)
 {
 	struct dp_realm *r = realm_of(dp, child);
 	if (!r)
 		return;
+	/* An on-traffic connection keeps its routes to catch the next
+	 * packet after its SAs go. */
+	if (!add && ike_engine_conn_trapped(dp->eng, child->ike->conn))
+		return;
 	for (size_t i = 0; i < child->n_remote_ts; i++) {
-		int family;
-		uint8_t addr[16];
-		unsigned prefix;
-		char text[96];
-		ts_format(&child->remote_ts[i], text, sizeof(text));
-		if (!ts_to_prefix(&child->remote_ts[i], &family, addr,
-				  &prefix)) {
-			log_warn("tun", "selector %s is not a prefix; no route",
-				 text);
-			continue;
-		}
 		/* A rekey's old and new SAs share their routes. */
 		if (!add && route_shared(dp, child, &child->remote_ts[i]))
 			continue;
-		const struct cfg_inner_addr *src = inner_addr(r->cfg, family);
-		int err = add ? nl_route_add(r->ifname, family, addr, prefix,
-					     src ? src->addr : NULL)
-			      : nl_route_del(r->ifname, family, addr, prefix);
-		if (err < 0 && !(err == -ESRCH && !add))
-			log_warn("tun", "%s route %s via %s failed: %s",
-				 add ? "adding" : "removing", text, r->ifname,
-				 strerror(-err));
-		else
-			log_debug("tun", "%s route %s via %s",
-				  add ? "added" : "removed", text, r->ifname);
+		route_ts(r, &child->remote_ts[i], add);
 	}
 }
 
 void dp_child_up(void *io, struct child_sa *child)
 {
 	set_routes(io, child, true);
+	dp_trap_flush(io, child->ike->conn);
 }
 
 void dp_child_down(void *io, struct child_sa *child)
@@ -234,7 +260,8 @@ void dp_tun_input(struct datapath *dp, struct dp_realm *realm, uint8_t *pkt,
 	}
 	struct child_sa *c = route_lookup(dp, realm, family, dst);
 	if (!c) {
-		count(dp, DP_DROP_NO_ROUTE);
+		if (!dp_trap_packet(dp, realm, pkt, len, family, dst))
+			count(dp, DP_DROP_NO_ROUTE);
 		return;
 	}
 

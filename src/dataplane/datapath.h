@@ -41,7 +41,19 @@ enum dp_drop {
 	DP_DROP_SHORT,
 	DP_DROP_SEND_FAILED,
 	DP_DROP_TOO_BIG,	/* answered with ICMP too-big */
+	DP_DROP_TRAP_QUEUE,	/* on-traffic queue full */
 	DP_DROP_COUNT,
+};
+
+/* Packets held while an on-traffic connection sets up its SAs. */
+#define DP_TRAP_QUEUE 32
+#define DP_TRAP_CONNS 8
+
+struct dp_trap_queue {
+	const struct cfg_conn *conn;
+	size_t n;
+	uint8_t *pkt[DP_TRAP_QUEUE];
+	size_t len[DP_TRAP_QUEUE];
 };
 
 struct datapath {
@@ -51,6 +63,7 @@ struct datapath {
 	struct dp_sockets v4;
 	struct dp_sockets v6;
 	uint64_t drops[DP_DROP_COUNT];
+	struct dp_trap_queue traps[DP_TRAP_CONNS];
 	uint64_t keepalives_sent;
 	uint64_t keepalives_received;
 };
@@ -62,6 +75,9 @@ int dp_open_sockets(struct datapath *dp, const struct cfg *cfg);
 /* Creates and configures each realm's TUN device. */
 int dp_open_realms(struct datapath *dp, struct cfg *cfg);
 void dp_close(struct datapath *dp);
+
+/* Routes the remote networks of on-traffic connections into the TUN. */
+int dp_install_traps(struct datapath *dp);
 
 /* Handles one packet read from a realm's TUN device. */
 void dp_tun_input(struct datapath *dp, struct dp_realm *realm, uint8_t *pkt,

@@ -8,6 +8,7 @@
 
 #include "ike/handler.h"
 #include "ike/proposal.h"
+#include "ike/liveness.h"
 #include "ike/rekey.h"
 #include "ike/engine_internal.h"
 #include "ike/exchanges.h"
@@ -212,6 +213,7 @@ int ike_sa_delete(struct ike_engine *eng, struct ike_sa *sa)
 void ike_engine_shutdown(struct ike_engine *eng)
 {
 	eng->now_ms = now_ms();
+	eng->stopping = true;
 	for (struct ike_sa *sa = eng->sas; sa; sa = sa->next) {
 		if (sa->state == IKE_STATE_ESTABLISHED) {
 			free(sa->request);
@@ -237,7 +239,11 @@ static void retransmit(struct ike_engine *eng, struct ike_sa *sa)
 			sa->request_tries, elapsed);
 		free(sa->request);
 		sa->request = NULL;
-		ike_sa_kill(eng, sa, "peer not responding");
+		/* Like strongSwan's keyingtries = 1, a setup that never
+		 * completed is not retried; a tunnel that was up is. */
+		ike_sa_fail(eng, sa, "peer not responding",
+			    sa->established_ms ? sa->conn->dpd_action
+					       : SA_ACTION_CLEAR);
 		return;
 	}
 
@@ -302,6 +308,9 @@ uint64_t ike_engine_run_timers(struct ike_engine *eng, uint64_t now)
 		t = rekey_timers(eng, sa);
 		if (t < next)
 			next = t;
+		t = liveness_timers(eng, sa);
+		if (t < next)
+			next = t;
 	}
 	ike_reap(eng);
 	return next;
@@ -362,4 +371,45 @@ void ike_engine_register_handlers(void)
 	ike_auth_register();
 	informational_register();
 	create_child_register();
+}
+
+bool ike_engine_conn_trapped(const struct ike_engine *eng,
+			     const struct cfg_conn *conn)
+{
+	if (conn->start_action == START_ACTION_TRAP)
+		return true;
+	for (size_t i = 0; i < eng->n_held; i++)
+		if (eng->held[i] == conn)
+			return true;
+	return false;
+}
+
+int ike_engine_trigger(struct ike_engine *eng, struct cfg_conn *conn)
+{
+	for (struct ike_sa *sa = eng->sas; sa; sa = sa->next)
+		if (sa->conn == conn && sa->state != IKE_STATE_DEAD &&
+		    sa->state != IKE_STATE_DELETING)
+			return -EALREADY;
+	log_info("ike", "%s: traffic for the remote network, initiating",
+		 conn->name);
+	return ike_engine_initiate(eng, conn);
+}
+
+void ike_sa_fail(struct ike_engine *eng, struct ike_sa *sa,
+		 const char *reason, enum sa_action action)
+{
+	struct cfg_conn *conn = sa->conn;
+	if (action == SA_ACTION_HOLD && !ike_engine_conn_trapped(eng, conn) &&
+	    eng->n_held < sizeof(eng->held) / sizeof(eng->held[0]))
+		eng->held[eng->n_held++] = conn; /* before routes go down */
+	ike_sa_kill(eng, sa, reason);
+	if (eng->stopping)
+		return;
+	if (action == SA_ACTION_RESTART) {
+		log_info("ike", "%s: restarting after: %s", conn->name, reason);
+		ike_engine_initiate(eng, conn);
+	} else if (action == SA_ACTION_HOLD) {
+		log_info("ike", "%s: %s; the next packet for the remote "
+			 "network restarts it", conn->name, reason);
+	}
 }

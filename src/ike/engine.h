@@ -51,7 +51,24 @@ struct ike_engine {
 	struct esp_stats esp_stats;
 	uint64_t ike_drops[IKE_DROP_COUNT];
 	uint64_t now_ms; /* time of the event being handled */
+	bool stopping;
+	/* Connections whose next packet starts an IKE SA (start_action trap,
+	 * or a failure with the hold action). */
+	struct cfg_conn *held[64];
+	size_t n_held;
 };
+
+/* Whether a connection waits for traffic to start its IKE SA. */
+bool ike_engine_conn_trapped(const struct ike_engine *eng,
+			     const struct cfg_conn *conn);
+/* Starts the connection's IKE SA unless one is already being set up. */
+int ike_engine_trigger(struct ike_engine *eng, struct cfg_conn *conn);
+/*
+ * Closes an IKE SA and runs a configured action: restart it at once, hold
+ * (restart on traffic), or nothing.
+ */
+void ike_sa_fail(struct ike_engine *eng, struct ike_sa *sa,
+		 const char *reason, enum sa_action action);
 
 /* Registers the core exchanges' handlers (once per process). */
 void ike_engine_register_handlers(void);

@@ -162,6 +162,7 @@ static void handle_request(struct ike_engine *eng, struct ike_sa *sa,
 		ike_count_drop(eng, IKE_DROP_DECRYPT, from);
 		return;
 	}
+	sa->last_rx_ms = eng->now_ms;
 	if (sa->natt)
 		sa->remote = *from; /* the peer's NAT may have changed port */
 
@@ -177,9 +178,12 @@ static void handle_request(struct ike_engine *eng, struct ike_sa *sa,
 	sa->peer_next_id = id + 1;
 	send_response(eng, sa, m->hdr.exchange, id, &chain);
 	secure_zero(plain, sizeof(plain));
-	if (st == H_ERROR || ctx.delete_sa)
-		ike_sa_kill(eng, sa, st == H_ERROR ? "exchange failed"
-						   : "deleted by peer");
+	if (st == H_ERROR)
+		ike_sa_kill(eng, sa, "exchange failed");
+	else if (ctx.delete_sa && sa->rekeyed_to)
+		ike_sa_kill(eng, sa, "replaced by a rekey");
+	else if (ctx.delete_sa)
+		ike_sa_fail(eng, sa, "deleted by peer", sa->conn->close_action);
 }
 
 static void handle_response(struct ike_engine *eng, struct ike_sa *sa,
@@ -197,6 +201,7 @@ static void handle_response(struct ike_engine *eng, struct ike_sa *sa,
 		ike_count_drop(eng, IKE_DROP_DECRYPT, from);
 		return;
 	}
+	sa->last_rx_ms = eng->now_ms;
 	if (sa->natt && m->hdr.exchange != IKE_SA_INIT)
 		sa->remote = *from;
 	if (m->hdr.exchange == IKE_SA_INIT &&

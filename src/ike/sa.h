@@ -152,6 +152,8 @@ struct ike_sa {
 
 	struct child_sa *children;
 	uint64_t keepalive_next_ms;
+	uint64_t last_rx_ms;	    /* last authenticated message or ESP */
+	uint64_t rx_packets_seen;  /* inbound ESP packets at last_rx_ms */
 	uint64_t established_ms;
 	struct ike_sa *next;
 };

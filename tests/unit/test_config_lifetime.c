@@ -99,6 +99,54 @@ static void zero_time_is_rejected(void **state)
 	assert_non_null(strstr(err, "rekey_time"));
 }
 
+static void liveness_defaults_follow_start_action(void **state)
+{
+	static const struct {
+		const char *extra;
+		enum sa_action dpd;
+	} cases[] = {
+		{ "", SA_ACTION_CLEAR },
+		{ "start_action = \"initiate\";", SA_ACTION_RESTART },
+		{ "start_action = \"trap\";", SA_ACTION_HOLD },
+		{ "start_action = \"trap\"; dpd_action = \"clear\";",
+		  SA_ACTION_CLEAR },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cfg cfg;
+		char err[512];
+		assert_int_equal(load(cases[i].extra, &cfg, err, sizeof(err)),
+				 0);
+		const struct cfg_conn *c = &cfg.realms[0].conns[0];
+		assert_int_equal(c->dpd_delay_ms, 30000);
+		assert_int_equal(c->dpd_action, cases[i].dpd);
+		assert_int_equal(c->close_action, SA_ACTION_NONE);
+		config_free(&cfg);
+	}
+}
+
+static void liveness_values_and_errors(void **state)
+{
+	struct cfg cfg;
+	char err[512];
+	assert_int_equal(load("dpd_delay = 0; close_action = \"restart\";",
+			      &cfg, err, sizeof(err)),
+			 0);
+	assert_int_equal(cfg.realms[0].conns[0].dpd_delay_ms, 0);
+	assert_int_equal(cfg.realms[0].conns[0].close_action,
+			 SA_ACTION_RESTART);
+	config_free(&cfg);
+
+	assert_int_equal(load("dpd_action = \"none\";", &cfg, err,
+			      sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "dpd_action"));
+	assert_non_null(strstr(err, "\"none\""));
+	assert_int_equal(load("start_action = \"later\";", &cfg, err,
+			      sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "trap"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -106,6 +154,8 @@ int main(void)
 		cmocka_unit_test(values_are_read),
 		cmocka_unit_test(hard_below_soft_is_rejected),
 		cmocka_unit_test(zero_time_is_rejected),
+		cmocka_unit_test(liveness_defaults_follow_start_action),
+		cmocka_unit_test(liveness_values_and_errors),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
