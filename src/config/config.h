@@ -132,6 +132,7 @@ struct cfg_conn {
 	 * random amount up to rand_ms so both peers do not rekey at once.
 	 * 0 disables a byte or packet limit.
 	 */
+	unsigned reauth_ms; /* make-before-break reauthentication, 0: off */
 	unsigned ike_rekey_ms;
 	unsigned ike_life_ms;
 	unsigned child_rekey_ms;

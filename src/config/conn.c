@@ -27,6 +27,7 @@ static const char *const conn_keys[] = {
         "retransmit_giveup",
         "keepalive",
         "ike_rekey_time",
+        "reauth_time",
         "ike_life_time",
         "rekey_time",
         "dpd_delay",

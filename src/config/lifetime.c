@@ -13,6 +13,9 @@ static int read_times(const struct cfg_ctx *ctx, const config_setting_t *s,
 		rc = cfg_get_seconds(ctx, s, "ike_life_time", 1000,
 				     MAX_TIME_MS, &c->ike_life_ms);
 	if (rc == 0)
+		rc = cfg_get_seconds(ctx, s, "reauth_time", 0, MAX_TIME_MS,
+				     &c->reauth_ms);
+	if (rc == 0)
 		rc = cfg_get_seconds(ctx, s, "rekey_time", 1000, MAX_TIME_MS,
 				     &c->child_rekey_ms);
 	if (rc == 0)

@@ -312,8 +312,6 @@ static enum handler_status ike_in(struct ike_ctx *ctx, struct ccsa *x)
 		return refuse(ctx, N_INVALID_SYNTAX, 0);
 	}
 	random_bytes(nonce, sizeof(nonce));
-	rekey_note_peer_ike_rekey(old, x->nonce->body, x->nonce->len, nonce,
-				  sizeof(nonce));
 
 	enum handler_status st = H_ERROR;
 	struct ike_sa *sa = new_ike_sa(old, false, &alg, x->nonce->body,
@@ -330,6 +328,8 @@ static enum handler_status ike_in(struct ike_ctx *ctx, struct ccsa *x)
 		ike_sa_free(sa);
 		goto out;
 	}
+	rekey_note_peer_ike_rekey(old, sa, x->nonce->body, x->nonce->len,
+				  nonce, sizeof(nonce));
 	rekey_ike_switch(ctx->eng, old, sa);
 	st = H_CONTINUE;
 out:
@@ -503,9 +503,10 @@ static enum handler_status ike_rekey_response(struct ike_ctx *ctx,
 		ike_sa_free(sa);
 		return H_CONTINUE;
 	}
-	rekey_ike_switch(ctx->eng, old, sa);
-	old->state = IKE_STATE_ESTABLISHED;
-	ike_sa_delete(ctx->eng, old);
+	uint8_t ni[IKE_NONCE_LEN];
+	memcpy(ni, sa->ni, sa->ni_len);
+	rekey_ike_done(ctx->eng, old, sa, ni, sa->ni_len, x->nonce->body,
+		       x->nonce->len);
 	return H_CONTINUE;
 }
 

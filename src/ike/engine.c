@@ -399,6 +399,13 @@ void ike_sa_fail(struct ike_engine *eng, struct ike_sa *sa,
 		 const char *reason, enum sa_action action)
 {
 	struct cfg_conn *conn = sa->conn;
+
+	/* Another SA of the connection lives on (a reauthentication or a
+	 * rekey collision replaced this one): nothing to restart. */
+	for (struct ike_sa *o = eng->sas; o; o = o->next)
+		if (o != sa && o->conn == conn &&
+		    o->state == IKE_STATE_ESTABLISHED)
+			action = SA_ACTION_NONE;
 	if (action == SA_ACTION_HOLD && !ike_engine_conn_trapped(eng, conn) &&
 	    eng->n_held < sizeof(eng->held) / sizeof(eng->held[0]))
 		eng->held[eng->n_held++] = conn; /* before routes go down */

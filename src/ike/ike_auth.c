@@ -121,11 +121,12 @@ static enum handler_status auth_request_out(struct ike_ctx *ctx)
 	struct ike_sa *sa = ctx->sa;
 	if (!add_own_auth(ctx, PL_IDI))
 		return H_ERROR;
-	if (!ike_add_notify(ctx->out, 0, NULL, 0, N_INITIAL_CONTACT, NULL, 0))
+	/* A reauthentication keeps the old SA until the new one is up. */
+	if (!sa->replaces_spi_i &&
+	    !ike_add_notify(ctx->out, 0, NULL, 0, N_INITIAL_CONTACT, NULL, 0))
 		return H_ERROR;
 	if (child_add_request(ctx) < 0)
 		return H_ERROR;
-	(void)sa;
 	return H_CONTINUE;
 }
 
@@ -185,6 +186,14 @@ static enum handler_status auth_response_in(struct ike_ctx *ctx)
 	return H_CONTINUE;
 }
 
+static enum handler_status reauth_response_in(struct ike_ctx *ctx)
+{
+	if (ctx->sa->replaces_spi_i &&
+	    ctx->sa->state == IKE_STATE_ESTABLISHED)
+		rekey_reauth_done(ctx->eng, ctx->sa);
+	return H_CONTINUE;
+}
+
 static const struct ike_handler auth_handlers[] = {
 	{ "auth_request", IKE_AUTH, DIR_REQUEST_OUT, 10, auth_request_out },
 	{ "auth_respond", IKE_AUTH, DIR_REQUEST_IN, 10, auth_request_in },
@@ -193,6 +202,8 @@ static const struct ike_handler auth_handlers[] = {
 	{ "auth_response", IKE_AUTH, DIR_RESPONSE_IN, 10, auth_response_in },
 	{ "auth_child_response", IKE_AUTH, DIR_RESPONSE_IN, 20,
 	  child_response_in },
+	{ "auth_reauth_done", IKE_AUTH, DIR_RESPONSE_IN, 30,
+	  reauth_response_in },
 };
 
 void ike_auth_register(void)

@@ -23,6 +23,7 @@ void rekey_set_ike_lifetimes(struct ike_engine *eng, struct ike_sa *sa)
 {
 	const struct cfg_conn *c = sa->conn;
 	sa->rekey_ms = jittered(eng->now_ms, c->ike_rekey_ms, c->rand_ms);
+	sa->reauth_ms = jittered(eng->now_ms, c->reauth_ms, c->rand_ms);
 	sa->expire_ms = c->ike_life_ms ? eng->now_ms + c->ike_life_ms : 0;
 }
 
@@ -95,21 +96,68 @@ void rekey_note_peer_rekey(struct ike_sa *sa, struct child_sa *old,
 		old->spi_in);
 }
 
-void rekey_note_peer_ike_rekey(struct ike_sa *old, const uint8_t *ni,
-			       size_t ni_len, const uint8_t *nr,
-			       size_t nr_len)
+void rekey_note_peer_ike_rekey(struct ike_sa *old, const struct ike_sa *theirs,
+			       const uint8_t *ni, size_t ni_len,
+			       const uint8_t *nr, size_t nr_len)
 {
 	if (old->pending.task != TASK_IKE_REKEY)
 		return;
-	old->collisions++;
-	/* TODO: resolve a simultaneous IKE SA rekey by the nonce rule of
-	 * RFC 7296 2.8.2; both new IKE SAs stay up until one expires. */
-	ike_log(old, LOG_WARN, "simultaneous IKE SA rekey: the peer rekeys "
+	const uint8_t *low;
+	size_t low_len;
+	lower_nonce(ni, ni_len, nr, nr_len, &low, &low_len);
+	old->ike_collision.spi_i = theirs->spi_i;
+	old->ike_collision.spi_r = theirs->spi_r;
+	memcpy(old->ike_collision.min_nonce, low, low_len);
+	old->ike_collision.min_len = low_len;
+	ike_log(old, LOG_INFO, "simultaneous IKE SA rekey: the peer rekeys "
 		"it too");
-	(void)ni;
-	(void)ni_len;
-	(void)nr;
-	(void)nr_len;
+}
+
+static struct ike_sa *find_by_spis(struct ike_engine *eng, uint64_t spi_i,
+				   uint64_t spi_r)
+{
+	for (struct ike_sa *sa = eng->sas; sa; sa = sa->next)
+		if (sa->spi_i == spi_i && sa->spi_r == spi_r &&
+		    sa->state == IKE_STATE_ESTABLISHED)
+			return sa;
+	return NULL;
+}
+
+void rekey_ike_done(struct ike_engine *eng, struct ike_sa *old,
+		    struct ike_sa *ours, const uint8_t *ni, size_t ni_len,
+		    const uint8_t *nr, size_t nr_len)
+{
+	struct ike_sa *theirs =
+		old->ike_collision.min_len
+			? find_by_spis(eng, old->ike_collision.spi_i,
+				       old->ike_collision.spi_r)
+			: NULL;
+	rekey_ike_switch(eng, old, ours);
+	if (!theirs) {
+		ike_sa_delete(eng, old);
+		return;
+	}
+
+	const uint8_t *low;
+	size_t low_len;
+	lower_nonce(ni, ni_len, nr, nr_len, &low, &low_len);
+	bool lost = nonce_less(low, low_len, old->ike_collision.min_nonce,
+			       old->ike_collision.min_len);
+	old->collisions++;
+	memset(&old->ike_collision, 0, sizeof(old->ike_collision));
+	ike_log(old, LOG_INFO, "simultaneous IKE SA rekey resolved: %s new "
+		"IKE SA is redundant", lost ? "our" : "the peer's");
+	if (lost) {
+		/* The CHILD_SAs stay on the peer's SA; the peer deletes the
+		 * old one, we delete ours. */
+		theirs->collisions++;
+		ike_sa_delete(eng, ours);
+		return;
+	}
+	/* Ours survives: take the CHILD_SAs over; the peer deletes its SA. */
+	rekey_ike_switch(eng, theirs, ours);
+	ours->collisions++;
+	ike_sa_delete(eng, old);
 }
 
 void rekey_child_done(struct ike_engine *eng, struct ike_sa *sa,
@@ -144,13 +192,20 @@ void rekey_child_done(struct ike_engine *eng, struct ike_sa *sa,
 void rekey_ike_switch(struct ike_engine *eng, struct ike_sa *old,
 		      struct ike_sa *sa)
 {
-	sa->state = IKE_STATE_ESTABLISHED;
-	sa->established_ms = eng->now_ms;
-	sa->children = old->children;
+	/* Append old's children: sa may hold some already. */
+	struct child_sa **tail = &sa->children;
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = old->children;
 	old->children = NULL;
 	for (struct child_sa *c = sa->children; c; c = c->next)
 		c->ike = sa;
 	old->rekeyed_to = sa;
+	if (sa->state == IKE_STATE_ESTABLISHED)
+		return; /* a collision moved the children between new SAs */
+	sa->state = IKE_STATE_ESTABLISHED;
+	sa->established_ms = eng->now_ms;
+	sa->last_rx_ms = eng->now_ms;
 	rekey_set_ike_lifetimes(eng, sa);
 	ike_link_sa(eng, sa);
 	ike_log(sa, LOG_INFO, "IKE SA rekeyed, replaces %016llx_i "
@@ -247,6 +302,12 @@ static void start_due_rekey(struct ike_engine *eng, struct ike_sa *sa)
 {
 	if (sa->request || sa->pending.task != TASK_NONE)
 		return;
+	if (sa->reauth_ms && eng->now_ms >= sa->reauth_ms) {
+		sa->reauth_ms = 0;
+		sa->rekey_ms = 0;
+		rekey_reauthenticate(eng, sa);
+		return;
+	}
 	if (sa->rekey_ms && eng->now_ms >= sa->rekey_ms) {
 		sa->rekey_ms = 0;
 		rekey_start_ike(eng, sa);
@@ -273,5 +334,42 @@ uint64_t rekey_timers(struct ike_engine *eng, struct ike_sa *sa)
 	uint64_t next = child_timers(eng, sa);
 	start_due_rekey(eng, sa);
 	next = min_deadline(next, sa->rekey_ms);
+	next = min_deadline(next, sa->reauth_ms);
 	return min_deadline(next, sa->expire_ms);
+}
+
+int rekey_reauthenticate(struct ike_engine *eng, struct ike_sa *old)
+{
+	struct ike_sa *sa = ike_sa_new(old->conn, true);
+	if (!sa)
+		return -ENOMEM;
+	sa->spi_i = ike_random_spi();
+	sa->replaces_spi_i = old->spi_i;
+	sa->replaces_spi_r = old->spi_r;
+	sa->state = IKE_STATE_INIT_SENT;
+	ike_link_sa(eng, sa);
+	ike_log(old, LOG_INFO, "reauthenticating: setting up IKE SA "
+		"%016llx_i to replace this one", (unsigned long long)sa->spi_i);
+	int err = ike_send_request(eng, sa, IKE_SA_INIT);
+	if (err < 0)
+		ike_sa_kill(eng, sa, "cannot send IKE_SA_INIT");
+	return err;
+}
+
+void rekey_reauth_done(struct ike_engine *eng, struct ike_sa *sa)
+{
+	struct ike_sa *old = find_by_spis(eng, sa->replaces_spi_i,
+					  sa->replaces_spi_r);
+	sa->replaces_spi_i = sa->replaces_spi_r = 0;
+	if (!old)
+		return;
+	/* Traffic moves to the new CHILD_SAs before the old ones go. */
+	for (struct child_sa *c = old->children; c; c = c->next)
+		c->replaced = true;
+	ike_log(old, LOG_INFO, "reauthenticated as %016llx_i %016llx_r, "
+		"deleting this IKE SA", (unsigned long long)sa->spi_i,
+		(unsigned long long)sa->spi_r);
+	old->rekeyed_to = sa;
+	if (ike_sa_delete(eng, old) < 0)
+		ike_sa_kill(eng, old, "replaced by reauthentication");
 }

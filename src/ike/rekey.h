@@ -24,6 +24,15 @@ int rekey_start_ike(struct ike_engine *eng, struct ike_sa *sa);
 int rekey_delete_children(struct ike_engine *eng, struct ike_sa *sa,
 			  struct child_sa *child);
 
+/*
+ * Reauthentication, make-before-break: sets up a new IKE SA with its
+ * CHILD_SAs (IKE_SA_INIT and IKE_AUTH, without INITIAL_CONTACT) and deletes
+ * `old` once the new one is up.
+ */
+int rekey_reauthenticate(struct ike_engine *eng, struct ike_sa *old);
+/* Called when a reauthenticating IKE SA is up: deletes the old one. */
+void rekey_reauth_done(struct ike_engine *eng, struct ike_sa *sa);
+
 /* Sets the IKE SA's soft and hard lifetimes from now. */
 void rekey_set_ike_lifetimes(struct ike_engine *eng, struct ike_sa *sa);
 
@@ -31,9 +40,20 @@ void rekey_set_ike_lifetimes(struct ike_engine *eng, struct ike_sa *sa);
 void rekey_note_peer_rekey(struct ike_sa *sa, struct child_sa *old,
 			   struct child_sa *theirs, const uint8_t *ni,
 			   size_t ni_len, const uint8_t *nr, size_t nr_len);
-void rekey_note_peer_ike_rekey(struct ike_sa *old, const uint8_t *ni,
-			       size_t ni_len, const uint8_t *nr,
-			       size_t nr_len);
+/* Responder: records the peer's IKE SA rekey if we are rekeying it too. */
+void rekey_note_peer_ike_rekey(struct ike_sa *old, const struct ike_sa *theirs,
+			       const uint8_t *ni, size_t ni_len,
+			       const uint8_t *nr, size_t nr_len);
+
+/*
+ * Initiator: our rekey of `old` created `ours`.  Switches to it and
+ * deletes old, unless the peer rekeyed old too: then the new SA of the
+ * exchange with the lowest nonce is redundant and its creator deletes it
+ * (RFC 7296 2.8.2), and the CHILD_SAs end on the surviving one.
+ */
+void rekey_ike_done(struct ike_engine *eng, struct ike_sa *old,
+		    struct ike_sa *ours, const uint8_t *ni, size_t ni_len,
+		    const uint8_t *nr, size_t nr_len);
 
 /*
  * Initiator: our rekey of `old` created `ours`.  Marks old replaced and

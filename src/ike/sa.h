@@ -145,7 +145,19 @@ struct ike_sa {
 		uint8_t min_nonce[IKE_NONCE_MAX];
 		size_t min_len;
 	} collision;
+	/* The peer rekeyed this IKE SA while we did (RFC 7296 2.8.2): the SPIs
+	 * of the SA its exchange created and that exchange's lower nonce. */
+	struct {
+		uint64_t spi_i;
+		uint64_t spi_r;
+		uint8_t min_nonce[IKE_NONCE_MAX];
+		size_t min_len;
+	} ike_collision;
 	uint64_t collisions; /* simultaneous rekeys seen */
+	uint64_t reauth_ms; /* start a reauthentication then */
+	/* A reauthentication: the SPIs of the IKE SA this one replaces. */
+	uint64_t replaces_spi_i;
+	uint64_t replaces_spi_r;
 	uint64_t rekey_ms;  /* soft lifetime of the IKE SA */
 	uint64_t expire_ms; /* hard lifetime */
 	struct ike_sa *rekeyed_to; /* set once a rekey replaced this SA */

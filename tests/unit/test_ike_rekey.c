@@ -165,6 +165,72 @@ static void simultaneous_child_rekey(void **state)
 	pair_free(p);
 }
 
+static void simultaneous_ike_rekey(void **state)
+{
+	struct ike_pair *p = up("\"aes256gcm16\"", "\"aes256gcm16\"", NULL);
+	struct ike_sa *a = pair_sa(p, PAIR_A), *b = pair_sa(p, PAIR_B);
+	uint64_t old_spi = a->spi_i;
+
+	assert_int_equal(rekey_start_ike(&p->side[PAIR_A].eng, a), 0);
+	assert_int_equal(rekey_start_ike(&p->side[PAIR_B].eng, b), 0);
+	pair_pump(p);
+
+	/* One IKE SA is left on each side, the same one, holding the
+	 * CHILD_SA, and both sides saw the collision. */
+	a = pair_sa(p, PAIR_A);
+	b = pair_sa(p, PAIR_B);
+	assert_int_not_equal(a->spi_i, old_spi);
+	assert_int_equal(a->spi_i, b->spi_i);
+	assert_int_equal(a->spi_r, b->spi_r);
+	assert_int_equal(a->collisions, 1);
+	assert_int_equal(b->collisions, 1);
+	assert_paired(p);
+
+	/* The survivor works: rekey a CHILD_SA over it. */
+	assert_int_equal(rekey_start_child(&p->side[PAIR_B].eng, b,
+					   pair_child(b)),
+			 0);
+	pair_pump(p);
+	retire(p);
+	assert_paired(p);
+	pair_free(p);
+}
+
+static void reauth_makes_before_break(void **state)
+{
+	struct ike_pair *p = up("\"aes256gcm16\"", "\"aes256gcm16\"",
+				"reauth_time = 5; rand_time = 0;");
+	struct pair_side *a = &p->side[PAIR_A], *b = &p->side[PAIR_B];
+	uint64_t old_spi = pair_sa(p, PAIR_A)->spi_i;
+	size_t sent = a->n_sent;
+
+	ike_engine_run_timers(&a->eng, now_ms() + 5100);
+	assert_int_equal(a->n_sent, sent + 1);
+
+	/* The new SA comes up before the old one is deleted, so B holds two
+	 * established SAs for a moment: the new IKE_AUTH carried no
+	 * INITIAL_CONTACT, which would have closed the old one at once. */
+	size_t most = 0;
+	for (int round = 0; round < 50; round++) {
+		bool moved = pair_step(p, PAIR_A);
+		moved |= pair_step(p, PAIR_B);
+		size_t up_now = 0;
+		for (struct ike_sa *s = b->eng.sas; s; s = s->next)
+			up_now += s->state == IKE_STATE_ESTABLISHED;
+		most = up_now > most ? up_now : most;
+		if (!moved)
+			break;
+	}
+	assert_int_equal(most, 2);
+	retire(p);
+	struct ike_sa *sa = pair_sa(p, PAIR_A);
+	assert_int_not_equal(sa->spi_i, old_spi);
+	assert_int_equal(sa->spi_i, pair_sa(p, PAIR_B)->spi_i);
+	assert_int_equal(b->n_down, 1);
+	assert_paired(p);
+	pair_free(p);
+}
+
 static void soft_lifetime_starts_rekey(void **state)
 {
 	struct ike_pair *p = up("\"aes256gcm16\"", "\"aes256gcm16\"",
@@ -193,6 +259,8 @@ int main(void)
 		cmocka_unit_test(pfs_group_retry),
 		cmocka_unit_test(ike_rekey_moves_children),
 		cmocka_unit_test(simultaneous_child_rekey),
+		cmocka_unit_test(simultaneous_ike_rekey),
+		cmocka_unit_test(reauth_makes_before_break),
 		cmocka_unit_test(soft_lifetime_starts_rekey),
 	};
 	return cmocka_run_group_tests(tests, pair_setup_group, NULL);
