@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck shell=bash
 # Helpers for tests that run crestd against crestd in network namespaces.
-# Source tests/lib/netns.sh and tests/lib/check.sh first, then this file:
+# Sourcing this file also sources tests/lib/netns.sh and tests/lib/check.sh:
 #
 #   crest_init "$crestd" "$crestctl" # temp dir in $CREST_WORK, cleanup trap
 #   crest_config a local=192.0.2.1 remote=192.0.2.2 start_action=initiate
@@ -13,6 +13,19 @@
 # Every gateway NAME gets $CREST_WORK/NAME.conf, NAME.secrets (mode 0600),
 # NAME.log, where crestd writes at debug level, and the control socket
 # NAME.ctl. If the test fails, the logs are printed to stderr.
+
+# A checkout without tests/lib skips the test instead of failing.
+crest_lib_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")/../lib" 2>/dev/null && pwd) || true
+for crest_lib_file in netns.sh check.sh; do
+	[[ -r $crest_lib_dir/$crest_lib_file ]] || {
+		echo "SKIP: tests/lib/$crest_lib_file not found" >&2
+		exit 77
+	}
+done
+# shellcheck source=../lib/netns.sh
+source "$crest_lib_dir/netns.sh"
+# shellcheck source=../lib/check.sh
+source "$crest_lib_dir/check.sh"
 
 CREST_WORK=
 CRESTD=
@@ -195,7 +208,7 @@ crest_wait_up() {
 }
 
 # Runs crestctl COMMAND against gateway NAME and prints the value of a
-# Python expression over the JSON response, which the expression sees as d:
+# Python expression over the JSON response, bound to the name d:
 # crest_query NAME COMMAND EXPR. Fails if crestctl fails.
 crest_query() {
 	local name=$1 command=$2 expr=$3 json

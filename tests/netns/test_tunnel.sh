@@ -11,10 +11,6 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-# shellcheck source=../lib/netns.sh
-source "$here/../lib/netns.sh"
-# shellcheck source=../lib/check.sh
-source "$here/../lib/check.sh"
 # shellcheck source=lib_crest.sh
 source "$here/lib_crest.sh"
 
