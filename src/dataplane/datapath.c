@@ -234,15 +234,17 @@ static struct child_sa *route_lookup(struct datapath *dp,
 	return best;
 }
 
+/*
+ * Answers an inner packet too large for the tunnel.  The ICMP message
+ * comes from the packet's destination: a source address of this host
+ * would make the kernel drop it as a martian.
+ */
 static void send_too_big(struct datapath *dp, struct dp_realm *realm,
-			 const uint8_t *pkt, size_t len, int family,
+			 const uint8_t *pkt, size_t len, const uint8_t *dst,
 			 unsigned mtu)
 {
-	const struct cfg_inner_addr *src = inner_addr(realm->cfg, family);
 	uint8_t icmp[1280];
-	size_t n = src ? icmp_build_too_big(pkt, len, mtu, src->addr, icmp,
-					    sizeof(icmp))
-		       : 0;
+	size_t n = icmp_build_too_big(pkt, len, mtu, dst, icmp, sizeof(icmp));
 	count(dp, DP_DROP_TOO_BIG);
 	if (n && write(realm->tun_fd, icmp, n) < 0)
 		log_limited(LOG_WARN, "tun", "writing ICMP to %s failed: %s",
@@ -273,7 +275,7 @@ void dp_tun_input(struct datapath *dp, struct dp_realm *realm, uint8_t *pkt,
 	if (len + overhead > path_mtu && path_mtu > overhead) {
 		bool df = family == AF_INET6 || (pkt[6] & 0x40);
 		if (df) {
-			send_too_big(dp, realm, pkt, len, family,
+			send_too_big(dp, realm, pkt, len, dst,
 				     (unsigned)(path_mtu - overhead));
 			return;
 		}

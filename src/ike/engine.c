@@ -280,8 +280,10 @@ static uint64_t sa_timers(struct ike_engine *eng, struct ike_sa *sa)
 	}
 
 	unsigned ka = sa->conn->keepalive_interval_s;
-	if (sa->state == IKE_STATE_ESTABLISHED && sa->natt && sa->nat_local &&
-	    ka > 0) {
+	/* Keepalives hold the mapping of a NAT in front of us open; with
+	 * forced encapsulation there may be one we cannot see. */
+	if (sa->state == IKE_STATE_ESTABLISHED && sa->natt &&
+	    (sa->nat_local || sa->conn->force_encap) && ka > 0) {
 		if (sa->keepalive_next_ms == 0)
 			sa->keepalive_next_ms = eng->now_ms + ka * 1000ull;
 		if (eng->now_ms >= sa->keepalive_next_ms) {

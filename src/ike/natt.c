@@ -72,7 +72,7 @@ static bool detect(struct ike_ctx *ctx)
 	if (!have_src || !have_dst)
 		return false;
 	sa->nat_remote = !src_ok;
-	sa->nat_local = !dst_ok || sa->conn->force_encap;
+	sa->nat_local = !dst_ok;
 	return true;
 }
 
@@ -124,7 +124,6 @@ static enum handler_status natd_request_in(struct ike_ctx *ctx)
 			sa->nat_remote ? "remote" : "");
 		/* The initiator moves first; we follow when IKE_AUTH
 		 * arrives on port 4500. */
-		sa->nat_local = sa->nat_local || sa->conn->force_encap;
 	}
 	return H_CONTINUE;
 }

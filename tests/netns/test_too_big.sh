@@ -48,11 +48,6 @@ reported_mtu() {
 }
 
 echo "# IPv4"
-# TODO: drop accept_local once crestd sends the IPv4 ICMP from an address
-# that is not local: it uses a's inner address 198.51.100.1, and Linux
-# drops a received packet with a local source address unless accept_local
-# is set.
-netns_exec "$NS_A" sysctl -q -w net.ipv4.conf.crest0.accept_local=1
 esp_before=$(nft_packets "$NS_B" esp_in)
 out=$(netns_exec "$NS_A" ping -c 2 -i 0.3 -W 1 -M "do" -s $((path_mtu - 28)) \
 	-I 198.51.100.1 203.0.113.1 2>&1 || true)

@@ -79,8 +79,8 @@ run_mode() {
 	fi
 	check_pass "$mode: CHILD_SA established on both gateways"
 	if [[ $mode == udp4 ]]; then
-		# crestd treats encap = true as a NAT on the local side, so it
-		# logs "NAT detected (local), moving to port 4500".
+		# With encap = true and no NAT, a logs "UDP encapsulation
+		# forced, moving to port 4500".
 		check "$mode: a logs the move to port 4500" \
 			crest_wait_log "$a" 'moving to port 4500' 1
 	fi
