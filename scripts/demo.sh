@@ -6,8 +6,8 @@
 #
 #   scripts/demo.sh [--keep]     (as root)
 #
-#   --keep   leave the namespaces and daemons running after the demo, so
-#            they can be inspected; the demo prints how to remove them
+#   --keep   keep the namespaces and daemons running after the demo, so the
+#            tunnel can be used and inspected, until Ctrl-C removes them
 #
 # The demo itself is tests/netns/demo.sh, which receives these arguments and
 # the build folder in CREST_BUILD_DIR.
@@ -26,10 +26,4 @@ esac
 "$repo/scripts/deps.sh"
 "$repo/scripts/build.sh"
 
-demo=$repo/tests/netns/demo.sh
-if [[ ! -x $demo ]]; then
-	# TODO: remove this branch once tests/netns/demo.sh exists.
-	echo "demo.sh: crest is built in build/, but $demo does not exist yet, so there is no demo to run"
-	exit 0
-fi
-CREST_BUILD_DIR=$repo/build exec "$demo" "$@"
+CREST_BUILD_DIR=$repo/build exec "$repo/tests/netns/demo.sh" "$@"
