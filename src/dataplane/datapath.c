@@ -21,6 +21,7 @@ static const char *const drop_names[DP_DROP_COUNT] = {
 	[DP_DROP_SEND_FAILED] = "send_failed",
 	[DP_DROP_TOO_BIG] = "too_big",
 	[DP_DROP_TRAP_QUEUE] = "trap_queue_full",
+	[DP_DROP_OUTSIDE_SELECTORS] = "outside_selectors",
 };
 
 const char *dp_drop_name(enum dp_drop reason)
@@ -207,12 +208,29 @@ static bool narrower(const struct traffic_selector *a,
 	return false;
 }
 
+static bool ts_list_contains(const struct traffic_selector *ts, size_t n,
+			     int family, const uint8_t *addr)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ts_contains_addr(&ts[i], family, addr))
+			return true;
+	return false;
+}
+
+/*
+ * Finds the CHILD_SA for a packet: its remote selectors must cover the
+ * destination, the narrowest one winning, and its local selectors the
+ * source.  *dst_only tells whether some CHILD_SA covered the destination
+ * but none the source.
+ */
 static struct child_sa *route_lookup(struct datapath *dp,
 				     const struct dp_realm *realm, int family,
-				     const uint8_t *dst)
+				     const uint8_t *src, const uint8_t *dst,
+				     bool *dst_only)
 {
 	struct child_sa *best = NULL;
 	const struct traffic_selector *best_ts = NULL;
+	*dst_only = false;
 	for (struct ike_sa *sa = dp->eng->sas; sa; sa = sa->next) {
 		if (sa->conn->realm != realm->cfg ||
 		    sa->state != IKE_STATE_ESTABLISHED)
@@ -223,8 +241,15 @@ static struct child_sa *route_lookup(struct datapath *dp,
 			for (size_t i = 0; i < c->n_remote_ts; i++) {
 				const struct traffic_selector *t =
 					&c->remote_ts[i];
-				if (ts_contains_addr(t, family, dst) &&
-				    (!best_ts || narrower(t, best_ts))) {
+				if (!ts_contains_addr(t, family, dst))
+					continue;
+				if (!ts_list_contains(c->local_ts,
+						      c->n_local_ts, family,
+						      src)) {
+					*dst_only = true;
+					continue;
+				}
+				if (!best_ts || narrower(t, best_ts)) {
 					best = c;
 					best_ts = t;
 				}
@@ -260,7 +285,13 @@ void dp_tun_input(struct datapath *dp, struct dp_realm *realm, uint8_t *pkt,
 		count(dp, DP_DROP_SHORT);
 		return;
 	}
-	struct child_sa *c = route_lookup(dp, realm, family, dst);
+	bool dst_only;
+	struct child_sa *c = route_lookup(dp, realm, family, src, dst,
+					  &dst_only);
+	if (!c && dst_only) {
+		count(dp, DP_DROP_OUTSIDE_SELECTORS);
+		return;
+	}
 	if (!c) {
 		if (!dp_trap_packet(dp, realm, pkt, len, family, dst))
 			count(dp, DP_DROP_NO_ROUTE);

@@ -42,6 +42,8 @@ enum dp_drop {
 	DP_DROP_SEND_FAILED,
 	DP_DROP_TOO_BIG,	/* answered with ICMP too-big */
 	DP_DROP_TRAP_QUEUE,	/* on-traffic queue full */
+	DP_DROP_OUTSIDE_SELECTORS, /* a CHILD_SA covers the destination but
+				      not the source */
 	DP_DROP_COUNT,
 };
 

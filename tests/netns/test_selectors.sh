@@ -5,8 +5,8 @@
 # 203.0.113.0/25, so the CHILD_SA covers the lower halves. Checked:
 #   - both sides install the narrowed selectors and a routes only the /25;
 #   - traffic between the lower halves passes;
-#   - a packet from an upper-half source crosses as ESP but the receiver
-#     drops it after decryption (ESP drop reason "policy"), in both
+#   - a packet from an upper-half source is dropped by its sender before
+#     encryption (drop reason "outside_selectors"), in both
 #     directions;
 #   - a packet routed into a's TUN for an upper-half destination finds no
 #     CHILD_SA and never leaves a (drop reason "no_child_sa").
@@ -51,25 +51,29 @@ check "IPv6 ping 2001:db8:a::1 -> 2001:db8:b::1" netns_exec "$NS_A" \
 check "ping 203.0.113.1 -> 198.51.100.1" netns_exec "$NS_B" \
 	ping -c 3 -i 0.2 -W 2 -I 203.0.113.1 198.51.100.1
 
+# A source outside the local selectors never enters the tunnel: the sender
+# drops it ("outside_selectors"), so no ESP reaches the peer.
 echo "# source outside the selectors, a -> b"
 netns_exec "$NS_A" ip addr add 198.51.100.200/32 dev crest0
-check_eq "b has no policy drops yet" 0 "$(crest_drops b esp_drops policy)"
+drops_before=$(crest_drops a datapath_drops outside_selectors)
 esp_before=$(nft_packets "$NS_B" esp_in)
 check_not "ping 198.51.100.200 -> 203.0.113.1 gets no answer" \
 	netns_exec "$NS_A" ping -c 3 -i 0.2 -W 1 -I 198.51.100.200 203.0.113.1
-check_ge "the 3 requests reach b as ESP" 3 \
-	"$(($(nft_packets "$NS_B" esp_in) - esp_before))"
-check_ge "b drops them for policy" 3 "$(crest_drops b esp_drops policy)"
+check_ge "a drops the 3 requests as outside its selectors" 3 \
+	"$(($(crest_drops a datapath_drops outside_selectors) - drops_before))"
+check_eq "no ESP reaches b for them" "$esp_before" \
+	"$(nft_packets "$NS_B" esp_in)"
 
 echo "# source outside the selectors, b -> a"
 netns_exec "$NS_B" ip addr add 203.0.113.200/32 dev crest0
-check_eq "a has no policy drops yet" 0 "$(crest_drops a esp_drops policy)"
+drops_before=$(crest_drops b datapath_drops outside_selectors)
 esp_before=$(nft_packets "$NS_A" esp_in)
 check_not "ping 203.0.113.200 -> 198.51.100.1 gets no answer" \
 	netns_exec "$NS_B" ping -c 3 -i 0.2 -W 1 -I 203.0.113.200 198.51.100.1
-check_ge "the 3 requests reach a as ESP" 3 \
-	"$(($(nft_packets "$NS_A" esp_in) - esp_before))"
-check_ge "a drops them for policy" 3 "$(crest_drops a esp_drops policy)"
+check_ge "b drops the 3 requests as outside its selectors" 3 \
+	"$(($(crest_drops b datapath_drops outside_selectors) - drops_before))"
+check_eq "no ESP reaches a for them" "$esp_before" \
+	"$(nft_packets "$NS_A" esp_in)"
 
 echo "# destination outside the selectors"
 netns_exec "$NS_A" ip route add 203.0.113.128/25 dev crest0
