@@ -21,7 +21,7 @@ library_packages=(
 )
 test_packages=(
 	# namespaces, veth links, nftables counters and NAT, test traffic
-	iproute2 nftables iputils-ping socat python3 procps util-linux openssl
+	iproute2 nftables iputils-ping socat python3 procps util-linux openssl jq
 	# the strongSwan interoperability peer: charon, swanctl, the
 	# kernel-libipsec user-space ESP plugin and the openssl crypto plugin
 	strongswan-charon strongswan-swanctl libstrongswan-standard-plugins
