@@ -6,10 +6,11 @@
 #   source "$(dirname "$0")/../lib/netns.sh"
 #   netns_require_root              # exits 77 (ctest "skipped") otherwise
 #   netns_trap                      # netns_cleanup on exit, INT and TERM
+#   netns_workdir                   # $NETNS_WORK: scratch folder for logs
 #   prefix=$(netns_prefix ike)      # unique per test process
 #   netns_setup "$prefix"           # $NS_A <-> $NS_B over one veth
 #   netns_exec "$NS_A" ping -c 1 -W 2 "$ADDR_B4"
-#   some_daemon & netns_track_pid $!   # killed by netns_cleanup
+#   netns_spawn "$NS_B" b.log some_daemon --flag   # PID in NETNS_SPAWNED_PID
 #
 # Only documentation addresses are used. Neither namespace has a default
 # route, so traffic to 198.51.100.0/24 or 203.0.113.0/24 goes nowhere until a
@@ -32,6 +33,10 @@
 
 NETNS_NAMES=()
 NETNS_PIDS=()
+# Subshells and background jobs inherit the arrays above and the traps, but
+# only the shell that sourced this file may clean up.
+NETNS_OWNER=$$
+NETNS_WORK=
 
 netns_fail() {
 	echo "FAIL: $*" >&2
@@ -58,8 +63,15 @@ netns_require_root() {
 # it, because bash runs no EXIT trap when a signal without a trap kills it.
 netns_trap() {
 	trap netns_cleanup EXIT
-	trap 'exit 130' INT
-	trap 'exit 143' TERM
+	trap '[[ $BASHPID != "$NETNS_OWNER" ]] || exit 130' INT
+	trap '[[ $BASHPID != "$NETNS_OWNER" ]] || exit 143' TERM
+}
+
+# Creates a scratch folder for configuration files and logs in NETNS_WORK.
+# netns_cleanup removes it when the test passes and keeps it, printing its
+# path, when the test fails.
+netns_workdir() {
+	NETNS_WORK=$(mktemp -d /tmp/crest-test.XXXXXX)
 }
 
 # Prints a namespace prefix unique to this process: TAG (at most 4 letters
@@ -79,13 +91,26 @@ netns_exec() {
 }
 
 # Records a PID for netns_cleanup to stop. Track only processes this test
-# started.
+# started, and only real commands: "shell_function &" gives the PID of a
+# subshell, and stopping it leaves the command it runs behind.
 netns_track_pid() {
 	local pid
 	for pid in "$@"; do
 		[[ $pid =~ ^[0-9]+$ ]] || netns_fail "netns_track_pid: '$pid' is not a PID"
 		NETNS_PIDS+=("$pid")
 	done
+}
+
+# Starts CMD in namespace NS in the background with its output in LOGFILE,
+# tracks it for netns_cleanup and stores its PID in NETNS_SPAWNED_PID:
+# netns_spawn NS LOGFILE CMD [ARGS...]. ip netns exec replaces itself with
+# CMD, so the PID is the command's own.
+netns_spawn() {
+	local ns=$1 log=$2
+	shift 2
+	ip netns exec "$ns" "$@" </dev/null >"$log" 2>&1 &
+	NETNS_SPAWNED_PID=$!
+	netns_track_pid "$NETNS_SPAWNED_PID"
 }
 
 # Creates namespace $1 with lo up and IPv6 duplicate address detection off,
@@ -179,11 +204,12 @@ netns_setup_nat() {
 	EOF
 }
 
-# Stops every tracked process (TERM, then KILL after 5 s) and deletes every
-# namespace this shell created. Safe to call more than once and from a trap.
+# Stops every tracked process (TERM, then KILL after 5 s), deletes every
+# namespace this shell created and handles NETNS_WORK (see netns_workdir). Safe to call more than once and from a trap.
 # It keeps the exit status of the command that ran before it.
 netns_cleanup() {
 	local status=$? pid ns i left
+	[[ $BASHPID == "$NETNS_OWNER" ]] || return "$status"
 	for pid in "${NETNS_PIDS[@]}"; do
 		kill -TERM "$pid" 2>/dev/null || true
 	done
@@ -208,6 +234,15 @@ netns_cleanup() {
 		ip netns del "$ns" || echo "netns_cleanup: failed to delete namespace $ns" >&2
 	done
 	NETNS_NAMES=()
+
+	if [[ -n $NETNS_WORK && -d $NETNS_WORK ]]; then
+		if ((status == 0)); then
+			rm -rf "$NETNS_WORK"
+		else
+			echo "netns_cleanup: test failed; its files are kept in $NETNS_WORK" >&2
+		fi
+	fi
+	NETNS_WORK=
 	return "$status"
 }
 

@@ -13,8 +13,8 @@ source "$lib/check.sh"
 
 netns_require_root
 netns_trap
-work=$(mktemp -d /tmp/crest-harness.XXXXXX)
-trap 'netns_cleanup; rm -rf "$work"' EXIT
+netns_workdir
+work=$NETNS_WORK
 
 # Sends one UDP datagram with the given payload bytes (printf escapes) from
 # namespace NS to ADDR:PORT, from source port SPORT.
@@ -88,11 +88,9 @@ check_eq "forwarding on in nat" 1 \
 
 # b records the source address and port of one datagram from a.
 peer_file=$work/peer
-netns_exec "$NS_B" timeout 10 socat -u \
+netns_spawn "$NS_B" "$work/socat.log" timeout 10 socat -u \
 	UDP4-RECVFROM:4500,bind="$ADDR_B4" \
-	SYSTEM:'echo "$SOCAT_PEERADDR $SOCAT_PEERPORT" >'"$peer_file" &
-receiver=$!
-netns_track_pid "$receiver"
+	SYSTEM:'echo "$SOCAT_PEERADDR $SOCAT_PEERPORT" >'"$peer_file"
 wait_for 5 bash -c "ip netns exec $NS_B ss -Hlun | grep -q ':4500'"
 send_udp "$NS_A" "$ADDR_B4" 4500 4500 '\0\0\0\0from-a-behind-the-nat........'
 wait_for 10 test -s "$peer_file" || true
@@ -103,16 +101,19 @@ check "NAT with --random-ports changes source port 4500 (got ${peer_port:-none})
 	test "${peer_port:-4500}" != 4500
 
 echo "# cleanup"
-netns_exec "$NS_A" sleep 300 &
-sleeper=$!
-netns_track_pid "$sleeper"
+netns_spawn "$NS_A" /dev/null sleep 300
+sleeper=$NETNS_SPAWNED_PID
+check "netns_spawn tracks the command itself" \
+	wait_for 5 grep -qx sleep "/proc/$sleeper/comm"
 all_names="$prefix-a $prefix-b $nat_prefix-a $nat_prefix-nat $nat_prefix-b"
 netns_cleanup
 check_not "tracked process is stopped" kill -0 "$sleeper"
 for ns in $all_names; do
 	check_not "namespace $ns is removed" netns_exists "$ns"
 done
+# /run/netns rather than "ip netns list", which fails when another test
+# deletes a namespace while it reads them.
 check_eq "no namespace with these prefixes left" "" \
-	"$(ip netns list | grep -E "^($prefix|$nat_prefix)-" || true)"
+	"$(ls /run/netns | grep -E "^($prefix|$nat_prefix)-" || true)"
 
 check_done
