@@ -231,6 +231,28 @@ static void reauth_makes_before_break(void **state)
 	pair_free(p);
 }
 
+static void sequence_limit_starts_rekey(void **state)
+{
+	struct ike_pair *p = up("\"aes256gcm16\"", "\"aes256gcm16\"", NULL);
+	struct ike_sa *a = pair_sa(p, PAIR_A);
+	struct child_sa *c = pair_child(a);
+	uint32_t old_in = c->spi_in;
+
+	/* A lowered limit: the SA rekeys well before its numbers run out. */
+	c->out.seq_max = ESP_SEQ_REKEY_MARGIN + 1000;
+	c->out.seq = 900;
+	ike_engine_run_timers(&p->side[PAIR_A].eng, now_ms());
+	assert_int_equal(p->side[PAIR_A].n_queued, 0);
+	c->out.seq = 1000;
+	ike_engine_run_timers(&p->side[PAIR_A].eng, now_ms());
+	assert_int_equal(p->side[PAIR_A].n_queued, 1);
+	pair_pump(p);
+	retire(p);
+	assert_int_not_equal(pair_child(a)->spi_in, old_in);
+	assert_paired(p);
+	pair_free(p);
+}
+
 static void soft_lifetime_starts_rekey(void **state)
 {
 	struct ike_pair *p = up("\"aes256gcm16\"", "\"aes256gcm16\"",
@@ -261,6 +283,7 @@ int main(void)
 		cmocka_unit_test(simultaneous_child_rekey),
 		cmocka_unit_test(simultaneous_ike_rekey),
 		cmocka_unit_test(reauth_makes_before_break),
+		cmocka_unit_test(sequence_limit_starts_rekey),
 		cmocka_unit_test(soft_lifetime_starts_rekey),
 	};
 	return cmocka_run_group_tests(tests, pair_setup_group, NULL);
