@@ -75,7 +75,7 @@ static int nl_open(struct mnl_socket **out)
 static int nl_transact(const struct nlmsghdr *nlh)
 {
 	char buf[NL_BUF_SIZE];
-	struct mnl_socket *nl;
+	struct mnl_socket *nl = NULL;
 	unsigned portid;
 	ssize_t n;
 	int err, ret;
