@@ -39,6 +39,22 @@ static int open_udp(int family, uint16_t port)
 	return fd;
 }
 
+/*
+ * The data path reads in bursts; a few megabytes of socket buffer ride
+ * out the bursts a TCP flow sends instead of dropping them.  The FORCE
+ * options exceed net.core.rmem_max but need CAP_NET_ADMIN.
+ */
+#define DP_SOCKET_BUFFER (4 << 20)
+
+static void enlarge_buffers(int fd)
+{
+	int size = DP_SOCKET_BUFFER;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)))
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+}
+
 static int open_family(struct dp_sockets *s, int family)
 {
 	s->ike = open_udp(family, 500);
@@ -58,6 +74,8 @@ static int open_family(struct dp_sockets *s, int family)
 			  strerror(-s->esp));
 		return s->esp;
 	}
+	enlarge_buffers(s->natt);
+	enlarge_buffers(s->esp);
 	return 0;
 }
 
