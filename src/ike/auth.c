@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config/secrets.h"
 #include "util/secure.h"
 
 static int prf_once(uint16_t prf_id, const uint8_t *key, size_t key_len,
@@ -62,4 +63,18 @@ int auth_psk_compute(uint16_t prf_id, const uint8_t *psk, size_t psk_len,
 			       octets_len, out);
 	secure_zero(pad_key, sizeof(pad_key));
 	return err;
+}
+
+int auth_psk_lookup(const struct secrets *secrets, const struct cfg_conn *conn,
+		    uint16_t prf_id, const uint8_t *octets, size_t octets_len,
+		    uint8_t *out)
+{
+	const struct psk_entry *psk =
+		secrets ? secrets_find_psk(secrets, &conn->local_id,
+					   &conn->remote_id)
+			: NULL;
+	if (!psk)
+		return -ENOENT;
+	return auth_psk_compute(prf_id, psk->key, psk->key_len, octets,
+				octets_len, out);
 }

@@ -23,4 +23,15 @@ int auth_signed_octets(const struct ike_sa *sa, bool of_initiator,
 int auth_psk_compute(uint16_t prf_id, const uint8_t *psk, size_t psk_len,
 		     const uint8_t *octets, size_t octets_len, uint8_t *out);
 
+struct secrets;
+
+/*
+ * Looks up the PSK of the connection's pair of identities and computes the
+ * AUTH value over octets.  Returns -ENOENT when the secrets hold no PSK
+ * for that pair.
+ */
+int auth_psk_lookup(const struct secrets *secrets, const struct cfg_conn *conn,
+		    uint16_t prf_id, const uint8_t *octets, size_t octets_len,
+		    uint8_t *out);
+
 #endif

@@ -25,6 +25,15 @@ struct ike_engine_ops {
 		    const uint8_t *msg, size_t len);
 	/* Sends a NAT-T keepalive (RFC 3948 2.3). */
 	void (*keepalive)(void *io, const struct ike_sa *sa);
+	/*
+	 * Computes the PSK AUTH value, prf(prf(PSK, "Key Pad for IKEv2"),
+	 * octets), for the connection's identities into out (the PRF's
+	 * output length).  Set by a process that holds no secrets; when NULL
+	 * the engine computes it from its own secrets.  Returns 0, -ENOENT
+	 * for no PSK, or another negative errno.
+	 */
+	int (*auth_psk)(void *io, const struct cfg_conn *conn, uint16_t prf_id,
+			const uint8_t *octets, size_t len, uint8_t *out);
 	void (*child_up)(void *io, struct child_sa *child);
 	void (*child_down)(void *io, struct child_sa *child);
 };

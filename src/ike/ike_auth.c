@@ -27,23 +27,26 @@ static int compute_auth(struct ike_ctx *ctx, bool of_initiator,
 			const uint8_t *body, size_t body_len, uint8_t *out)
 {
 	struct ike_sa *sa = ctx->sa;
-	const struct psk_entry *psk = secrets_find_psk(
-		ctx->eng->secrets, &sa->conn->local_id, &sa->conn->remote_id);
-	if (!psk) {
-		ike_log(sa, LOG_ERROR,
-			"no PSK for identities %s and %s in the secrets file",
-			sa->conn->local_id.text, sa->conn->remote_id.text);
-		return -ENOENT;
-	}
+	struct ike_engine *eng = ctx->eng;
 	uint8_t *octets;
 	size_t octets_len;
 	int err = auth_signed_octets(sa, of_initiator, body, body_len, &octets,
 				     &octets_len);
 	if (err < 0)
 		return err;
-	err = auth_psk_compute(sa->alg.prf, psk->key, psk->key_len, octets,
-			       octets_len, out);
+
+	/* The process that holds the PSKs computes the value. */
+	if (eng->ops->auth_psk)
+		err = eng->ops->auth_psk(eng->io, sa->conn, sa->alg.prf, octets,
+					 octets_len, out);
+	else
+		err = auth_psk_lookup(eng->secrets, sa->conn, sa->alg.prf,
+				      octets, octets_len, out);
 	free(octets);
+	if (err == -ENOENT)
+		ike_log(sa, LOG_ERROR,
+			"no PSK for identities %s and %s in the secrets file",
+			sa->conn->local_id.text, sa->conn->remote_id.text);
 	return err;
 }
 
