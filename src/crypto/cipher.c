@@ -190,6 +190,11 @@ size_t crypto_cipher_icv_len(const struct crypto_cipher *c)
 	return c->icv_len;
 }
 
+bool crypto_cipher_is_aead(const struct crypto_cipher *c)
+{
+	return c->aead;
+}
+
 static void aead_nonce(const struct crypto_cipher *c, const uint8_t *iv,
                        uint8_t nonce[AEAD_NONCE_LEN])
 {
@@ -261,10 +266,18 @@ static int aead_decrypt(struct crypto_cipher *c, const uint8_t *aad,
 	return 0;
 }
 
-/* HMAC over aad | iv | ciphertext, untruncated, into out. */
+/* Bytes that the HMAC covers after the ciphertext.  Most callers have none. */
+struct trailer {
+	const uint8_t *data;
+	size_t len;
+};
+
+static const struct trailer no_trailer = {NULL, 0};
+
+/* HMAC over aad | iv | ciphertext | trailer, untruncated, into out. */
 static int cbc_hmac(struct crypto_cipher *c, const uint8_t *aad, size_t aad_len,
                     const uint8_t *iv, const uint8_t *buf, size_t len,
-                    uint8_t out[EVP_MAX_MD_SIZE])
+                    const struct trailer *t, uint8_t out[EVP_MAX_MD_SIZE])
 {
 	size_t out_len = 0;
 
@@ -275,6 +288,8 @@ static int cbc_hmac(struct crypto_cipher *c, const uint8_t *aad, size_t aad_len,
 	if (EVP_MAC_update(c->mac, iv, CBC_IV_LEN) != 1)
 		return -EIO;
 	if (len && EVP_MAC_update(c->mac, buf, len) != 1)
+		return -EIO;
+	if (t->len && EVP_MAC_update(c->mac, t->data, t->len) != 1)
 		return -EIO;
 	if (EVP_MAC_final(c->mac, out, &out_len, EVP_MAX_MD_SIZE) != 1)
 		return -EIO;
@@ -301,7 +316,7 @@ static int cbc_run(EVP_CIPHER_CTX *ctx, const uint8_t *iv, uint8_t *buf,
 
 static int cbc_encrypt(struct crypto_cipher *c, const uint8_t *aad,
                        size_t aad_len, const uint8_t *iv, uint8_t *buf,
-                       size_t len, uint8_t *icv)
+                       size_t len, const struct trailer *t, uint8_t *icv)
 {
 	uint8_t mac[EVP_MAX_MD_SIZE];
 	int ret;
@@ -309,7 +324,7 @@ static int cbc_encrypt(struct crypto_cipher *c, const uint8_t *aad,
 	ret = cbc_run(c->enc, iv, buf, len);
 	if (ret || !c->mac)
 		return ret;
-	ret = cbc_hmac(c, aad, aad_len, iv, buf, len, mac);
+	ret = cbc_hmac(c, aad, aad_len, iv, buf, len, t, mac);
 	if (ret == 0)
 		memcpy(icv, mac, c->icv_len);
 	return ret;
@@ -317,13 +332,13 @@ static int cbc_encrypt(struct crypto_cipher *c, const uint8_t *aad,
 
 static int cbc_decrypt(struct crypto_cipher *c, const uint8_t *aad,
                        size_t aad_len, const uint8_t *iv, uint8_t *buf,
-                       size_t len, const uint8_t *icv)
+                       size_t len, const struct trailer *t, const uint8_t *icv)
 {
 	uint8_t mac[EVP_MAX_MD_SIZE];
 	int ret;
 
 	if (c->mac) {
-		ret = cbc_hmac(c, aad, aad_len, iv, buf, len, mac);
+		ret = cbc_hmac(c, aad, aad_len, iv, buf, len, t, mac);
 		if (ret)
 			return ret;
 		if (!ct_equal(mac, icv, c->icv_len))
@@ -333,39 +348,82 @@ static int cbc_decrypt(struct crypto_cipher *c, const uint8_t *aad,
 }
 
 static int check_lengths(const struct crypto_cipher *c, const uint8_t *aad,
-                         size_t aad_len, const uint8_t *buf, size_t len)
+                         size_t aad_len, const uint8_t *buf, size_t len,
+                         const struct trailer *t)
 {
 	if (len > INT_MAX || aad_len > INT_MAX)
 		return -EINVAL;
-	if ((!aad && aad_len) || (!buf && len))
+	if ((!aad && aad_len) || (!buf && len) || (!t->data && t->len))
 		return -EINVAL;
 	if (!c->aead && len % CBC_BLOCK_LEN)
 		return -EINVAL;
+	if (c->aead && t->len)
+		return -EINVAL;
 	return 0;
+}
+
+static int encrypt_with_trailer(struct crypto_cipher *c, const uint8_t *aad,
+                                size_t aad_len, const uint8_t *iv, uint8_t *buf,
+                                size_t len, const struct trailer *t,
+                                uint8_t *icv)
+{
+	int ret = check_lengths(c, aad, aad_len, buf, len, t);
+
+	if (ret)
+		return ret;
+	if (c->aead)
+		return aead_encrypt(c, aad, aad_len, iv, buf, len, icv);
+	return cbc_encrypt(c, aad, aad_len, iv, buf, len, t, icv);
+}
+
+static int decrypt_with_trailer(struct crypto_cipher *c, const uint8_t *aad,
+                                size_t aad_len, const uint8_t *iv, uint8_t *buf,
+                                size_t len, const struct trailer *t,
+                                const uint8_t *icv)
+{
+	int ret = check_lengths(c, aad, aad_len, buf, len, t);
+
+	if (ret)
+		return ret;
+	if (c->aead)
+		return aead_decrypt(c, aad, aad_len, iv, buf, len, icv);
+	return cbc_decrypt(c, aad, aad_len, iv, buf, len, t, icv);
 }
 
 int crypto_cipher_encrypt(struct crypto_cipher *c, const uint8_t *aad,
                           size_t aad_len, const uint8_t *iv, uint8_t *buf,
                           size_t len, uint8_t *icv)
 {
-	int ret = check_lengths(c, aad, aad_len, buf, len);
-
-	if (ret)
-		return ret;
-	if (c->aead)
-		return aead_encrypt(c, aad, aad_len, iv, buf, len, icv);
-	return cbc_encrypt(c, aad, aad_len, iv, buf, len, icv);
+	return encrypt_with_trailer(c, aad, aad_len, iv, buf, len, &no_trailer,
+	                            icv);
 }
 
 int crypto_cipher_decrypt(struct crypto_cipher *c, const uint8_t *aad,
                           size_t aad_len, const uint8_t *iv, uint8_t *buf,
                           size_t len, const uint8_t *icv)
 {
-	int ret = check_lengths(c, aad, aad_len, buf, len);
+	return decrypt_with_trailer(c, aad, aad_len, iv, buf, len, &no_trailer,
+	                            icv);
+}
 
-	if (ret)
-		return ret;
-	if (c->aead)
-		return aead_decrypt(c, aad, aad_len, iv, buf, len, icv);
-	return cbc_decrypt(c, aad, aad_len, iv, buf, len, icv);
+int crypto_cipher_encrypt_trailer(struct crypto_cipher *c, const uint8_t *aad,
+                                  size_t aad_len, const uint8_t *iv,
+                                  uint8_t *buf, size_t len,
+                                  const uint8_t *trailer, size_t trailer_len,
+                                  uint8_t *icv)
+{
+	struct trailer t = {trailer, trailer_len};
+
+	return encrypt_with_trailer(c, aad, aad_len, iv, buf, len, &t, icv);
+}
+
+int crypto_cipher_decrypt_trailer(struct crypto_cipher *c, const uint8_t *aad,
+                                  size_t aad_len, const uint8_t *iv,
+                                  uint8_t *buf, size_t len,
+                                  const uint8_t *trailer, size_t trailer_len,
+                                  const uint8_t *icv)
+{
+	struct trailer t = {trailer, trailer_len};
+
+	return decrypt_with_trailer(c, aad, aad_len, iv, buf, len, &t, icv);
 }

@@ -126,4 +126,28 @@ int crypto_cipher_decrypt(struct crypto_cipher *c, const uint8_t *aad,
 			  size_t aad_len, const uint8_t *iv, uint8_t *buf,
 			  size_t len, const uint8_t *icv);
 
+/*
+ * Whether the cipher is an AEAD (AES-GCM, ChaCha20-Poly1305) rather than
+ * AES-CBC with HMAC.
+ */
+bool crypto_cipher_is_aead(const struct crypto_cipher *c);
+/*
+ * Like crypto_cipher_encrypt and crypto_cipher_decrypt, but the HMAC of
+ * AES-CBC also covers trailer_len bytes after the ciphertext: the ICV is
+ * over aad | iv | ciphertext | trailer.  ESP with extended sequence numbers
+ * authenticates the high 32 bits of the sequence number there (RFC 4303
+ * 2.2.1).  An AEAD has no such place, so a non-empty trailer returns
+ * -EINVAL for it.  The trailer is not written to buf.
+ */
+int crypto_cipher_encrypt_trailer(struct crypto_cipher *c, const uint8_t *aad,
+				  size_t aad_len, const uint8_t *iv,
+				  uint8_t *buf, size_t len,
+				  const uint8_t *trailer, size_t trailer_len,
+				  uint8_t *icv);
+int crypto_cipher_decrypt_trailer(struct crypto_cipher *c, const uint8_t *aad,
+				  size_t aad_len, const uint8_t *iv,
+				  uint8_t *buf, size_t len,
+				  const uint8_t *trailer, size_t trailer_len,
+				  const uint8_t *icv);
+
 #endif
