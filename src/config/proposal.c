@@ -151,16 +151,6 @@ static int add_token(const char *tok, const char *text, bool is_esp,
 		         tok, text, accepted);
 		return -EINVAL;
 	}
-	/* TODO: ESP has no 64-bit sequence numbers yet; accept "esn" once
-	 * esp_encap and esp_decap implement them. */
-	if (a->type == TRANSFORM_ESN && a->id == ESN_YES) {
-		snprintf(err, errlen,
-		         "proposal \"%s\" asks for extended sequence numbers "
-		         "(\"esn\"), which crest does not support yet; remove "
-		         "\"esn\"",
-		         text);
-		return -EINVAL;
-	}
 	if (is_esp && a->type == TRANSFORM_PRF) {
 		snprintf(err, errlen,
 		         "ESP proposal \"%s\" names PRF \"%s\", but ESP has "

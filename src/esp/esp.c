@@ -6,6 +6,12 @@
  * Packet layout: SPI (4) | sequence number (4) | IV | ciphertext | ICV.
  * The ciphertext covers inner packet | padding 1, 2, 3, ... | pad length |
  * next header, and the associated data is SPI | sequence number.
+ *
+ * With extended sequence numbers (ESN) the packet carries the low 32 bits
+ * of a 64-bit number and the ICV also covers the high 32 bits, which the
+ * receiver infers from its window.  An AEAD takes SPI | high | low as its
+ * associated data (RFC 4106 section 5, RFC 7634 section 2.1).  The HMAC of
+ * AES-CBC covers the high bits after the ciphertext (RFC 4303 2.2.1).
  */
 #include "esp/esp.h"
 
@@ -36,6 +42,8 @@ static void put_be64(uint8_t *p, uint64_t v)
 	put_be32(p, (uint32_t)(v >> 32));
 	put_be32(p + 4, (uint32_t)v);
 }
+
+#define ESP_ESN_AAD_LEN 12 /* SPI | high 32 bits | low 32 bits */
 
 static void count_drop(struct esp_sa *sa, enum esp_drop reason)
 {
@@ -74,6 +82,58 @@ static int write_iv(const struct crypto_cipher *c, uint64_t seq, uint8_t *iv)
 	return random_bytes(iv, iv_len);
 }
 
+/* The AEAD associated data with ESN: SPI as on the wire, then seq. */
+static void esn_aad(const uint8_t *hdr, uint64_t seq,
+                    uint8_t aad[ESP_ESN_AAD_LEN])
+{
+	memcpy(aad, hdr, 4);
+	put_be64(aad + 4, seq);
+}
+
+/*
+ * Encrypts ct in place and writes the ICV over the header at hdr, the IV,
+ * the ciphertext and, with ESN, the high half of seq.
+ */
+static int protect(struct esp_sa *sa, const uint8_t *hdr, uint64_t seq,
+                   const uint8_t *iv, uint8_t *ct, size_t ct_len, uint8_t *icv)
+{
+	struct crypto_cipher *c = sa->cipher;
+	uint8_t esn[ESP_ESN_AAD_LEN];
+
+	if (!sa->esn)
+		return crypto_cipher_encrypt(c, hdr, ESP_HEADER_LEN, iv, ct,
+		                             ct_len, icv);
+	if (crypto_cipher_is_aead(c)) {
+		esn_aad(hdr, seq, esn);
+		return crypto_cipher_encrypt(c, esn, sizeof(esn), iv, ct,
+		                             ct_len, icv);
+	}
+	put_be32(esn, (uint32_t)(seq >> 32));
+	return crypto_cipher_encrypt_trailer(c, hdr, ESP_HEADER_LEN, iv, ct,
+	                                     ct_len, esn, 4, icv);
+}
+
+/* Checks the ICV as protect() computed it, then decrypts ct in place. */
+static int unprotect(struct esp_sa *sa, const uint8_t *hdr, uint64_t seq,
+                     const uint8_t *iv, uint8_t *ct, size_t ct_len,
+                     const uint8_t *icv)
+{
+	struct crypto_cipher *c = sa->cipher;
+	uint8_t esn[ESP_ESN_AAD_LEN];
+
+	if (!sa->esn)
+		return crypto_cipher_decrypt(c, hdr, ESP_HEADER_LEN, iv, ct,
+		                             ct_len, icv);
+	if (crypto_cipher_is_aead(c)) {
+		esn_aad(hdr, seq, esn);
+		return crypto_cipher_decrypt(c, esn, sizeof(esn), iv, ct,
+		                             ct_len, icv);
+	}
+	put_be32(esn, (uint32_t)(seq >> 32));
+	return crypto_cipher_decrypt_trailer(c, hdr, ESP_HEADER_LEN, iv, ct,
+	                                     ct_len, esn, 4, icv);
+}
+
 int esp_encap(struct esp_sa *sa, const uint8_t *inner, size_t inner_len,
               uint8_t next_header, uint8_t *out, size_t out_cap,
               size_t *out_len)
@@ -83,9 +143,10 @@ int esp_encap(struct esp_sa *sa, const uint8_t *inner, size_t inner_len,
 	size_t block = crypto_cipher_block_len(c);
 	size_t icv_len = crypto_cipher_icv_len(c);
 
-	/* NOTE: no ESN yet, so the 32-bit wire field caps any seq_max. */
-	uint64_t seq_limit =
-	        sa->seq_max < UINT32_MAX ? sa->seq_max : UINT32_MAX;
+	/* Without ESN the 32-bit wire field caps any seq_max. */
+	uint64_t seq_limit = sa->seq_max;
+	if (!sa->esn && seq_limit > ESP_SEQ_MAX)
+		seq_limit = ESP_SEQ_MAX;
 	if (sa->seq >= seq_limit) {
 		count_drop(sa, ESP_DROP_SEQ_EXHAUSTED);
 		return -EOVERFLOW;
@@ -122,8 +183,7 @@ int esp_encap(struct esp_sa *sa, const uint8_t *inner, size_t inner_len,
 	ct[ct_len - 2] = (uint8_t)pad_len;
 	ct[ct_len - 1] = next_header;
 
-	err = crypto_cipher_encrypt(c, out, ESP_HEADER_LEN, iv, ct, ct_len,
-	                            ct + ct_len);
+	err = protect(sa, out, seq, iv, ct, ct_len, ct + ct_len);
 	if (err)
 		return err;
 	*out_len = ESP_HEADER_LEN + iv_len + ct_len + icv_len;
@@ -200,14 +260,21 @@ int esp_decap(struct esp_sa *sa, uint8_t *pkt, size_t len,
 		return drop(sa, ESP_DROP_BAD_LENGTH, reason);
 
 	/* The replay check comes first, so replays cost no decryption. */
-	uint64_t seq = get_be32(pkt + 4);
+	uint32_t seq_lo = get_be32(pkt + 4);
+	uint64_t seq = sa->esn ? esp_replay_infer(&sa->replay, seq_lo) : seq_lo;
 	if (!esp_replay_check(&sa->replay, seq))
 		return drop(sa, ESP_DROP_REPLAY, reason);
 
+	/*
+	 * The window moves only after the ICV verifies, so a packet whose
+	 * high half was guessed wrong changes nothing.  NOTE: the retry with
+	 * the other high half after many failures in a row (RFC 4303 A3) is
+	 * not done, so an SA that loses 2^32 packets in a row stays broken
+	 * until it is rekeyed.
+	 */
 	uint8_t *iv = pkt + ESP_HEADER_LEN;
 	uint8_t *ct = iv + iv_len;
-	if (crypto_cipher_decrypt(c, pkt, ESP_HEADER_LEN, iv, ct, ct_len,
-	                          ct + ct_len) != 0)
+	if (unprotect(sa, pkt, seq, iv, ct, ct_len, ct + ct_len) != 0)
 		return drop(sa, ESP_DROP_AUTH, reason);
 	esp_replay_update(&sa->replay, seq);
 

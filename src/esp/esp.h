@@ -19,6 +19,14 @@
 #define ESP_HEADER_LEN 8       /* SPI + sequence number */
 #define ESP_MAX_TS 8
 
+/*
+ * Highest outbound sequence numbers.  The counter must never cycle (RFC 4303
+ * 3.3.3), so an SA ends at 2^32 - 1, or at 2^64 - 1 with extended sequence
+ * numbers (ESN).
+ */
+#define ESP_SEQ_MAX UINT32_MAX
+#define ESP_SEQ_MAX_ESN UINT64_MAX
+
 /* Reasons a packet is dropped; each has its own counter. */
 enum esp_drop {
 	ESP_DROP_TRUNCATED,	/* shorter than header + IV + ICV */
@@ -50,14 +58,24 @@ struct esp_replay {
 bool esp_replay_check(const struct esp_replay *w, uint64_t seq);
 /* Marks seq as received; call only after the ICV has verified. */
 void esp_replay_update(struct esp_replay *w, uint64_t seq);
+/*
+ * Returns the 64-bit sequence number whose low 32 bits are seq_lo, inferred
+ * from the window as RFC 4303 Appendix A2.2 describes: the first number at or
+ * above the window's bottom edge.  Returns 0, which the window never
+ * accepts, when that number would pass 2^64 - 1.
+ */
+uint64_t esp_replay_infer(const struct esp_replay *w, uint32_t seq_lo);
 
 struct esp_sa {
 	uint32_t spi; /* in network order on the wire; host order here */
 	bool inbound;
+	/* Extended sequence numbers: the counter, window and ICV use 64 bits
+	 * and the packet carries the low 32. */
+	bool esn;
 	struct crypto_cipher *cipher; /* owned */
 
 	uint64_t seq;	  /* outbound: last sequence number sent */
-	uint64_t seq_max; /* outbound: highest allowed, 2^32-1 without ESN */
+	uint64_t seq_max; /* outbound: highest allowed, ESP_SEQ_MAX(_ESN) */
 	struct esp_replay replay;
 
 	/* Inbound check: source must be in remote_ts, destination in

@@ -68,3 +68,20 @@ void esp_replay_update(struct esp_replay *w, uint64_t seq)
 	}
 	set_bit(w, seq);
 }
+
+/*
+ * RFC 4303 A2.2 splits this into two cases by whether the window spans two
+ * 2^32 subspaces.  Both amount to taking the first number at or above the
+ * bottom edge B = top - ESP_REPLAY_WINDOW + 1 whose low 32 bits are seq_lo,
+ * which is B plus (seq_lo - B) mod 2^32.  Before the window has filled, B is
+ * 0, so the high half is 0 as well.
+ */
+uint64_t esp_replay_infer(const struct esp_replay *w, uint32_t seq_lo)
+{
+	uint64_t bottom = 0;
+
+	if (w->top >= ESP_REPLAY_WINDOW - 1)
+		bottom = w->top - (ESP_REPLAY_WINDOW - 1);
+	uint64_t seq = bottom + (uint32_t)(seq_lo - (uint32_t)bottom);
+	return seq < bottom ? 0 : seq;
+}

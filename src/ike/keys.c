@@ -122,13 +122,15 @@ int ike_derive_rekey_keys(struct ike_sa *sa, const struct ike_sa *old,
 }
 
 static void setup_esp(struct esp_sa *esp, uint32_t spi, bool inbound,
+		      const struct negotiated *alg,
 		      struct crypto_cipher *cipher, struct esp_stats *stats)
 {
 	memset(esp, 0, sizeof(*esp));
 	esp->spi = spi;
 	esp->inbound = inbound;
+	esp->esn = alg->esn == ESN_YES;
 	esp->cipher = cipher;
-	esp->seq_max = 0xffffffffu;
+	esp->seq_max = esp->esn ? ESP_SEQ_MAX_ESN : ESP_SEQ_MAX;
 	esp->stats = stats;
 }
 
@@ -164,8 +166,9 @@ int child_derive_keys(struct ike_sa *ike, struct child_sa *child,
 		goto out;
 	}
 
-	setup_esp(&child->out, child->spi_out, false, cout, stats);
-	setup_esp(&child->in, child->spi_in, true, cin, stats);
+	setup_esp(&child->out, child->spi_out, false, &child->alg, cout,
+		  stats);
+	setup_esp(&child->in, child->spi_in, true, &child->alg, cin, stats);
 	size_t nl = child->n_local_ts < ESP_MAX_TS ? child->n_local_ts
 						   : ESP_MAX_TS;
 	size_t nr = child->n_remote_ts < ESP_MAX_TS ? child->n_remote_ts

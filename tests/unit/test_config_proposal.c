@@ -102,19 +102,42 @@ static void esp_proposals(void **state)
 	assert_int_equal(p.esn[0], ESN_NO);
 }
 
-/* ESP has no 64-bit sequence numbers yet, so "esn" must not be offered. */
-static void esn_rejected_until_supported(void **state)
+/* The ESN tokens keep their order, which is the order of preference. */
+static void esn_tokens_keep_order(void **state)
 {
+	struct cfg_proposal p = parse_ok("aes256gcm16-esn", true);
+
+	assert_int_equal(p.n_esn, 1);
+	assert_int_equal(p.esn[0], ESN_YES);
+
+	p = parse_ok("aes256gcm16-esn-noesn", true);
+	assert_int_equal(p.n_esn, 2);
+	assert_int_equal(p.esn[0], ESN_YES);
+	assert_int_equal(p.esn[1], ESN_NO);
+
+	p = parse_ok("noesn-aes128-sha256-esn", true);
+	assert_int_equal(p.n_esn, 2);
+	assert_int_equal(p.esn[0], ESN_NO);
+	assert_int_equal(p.esn[1], ESN_YES);
+}
+
+static void esn_token_twice_rejected(void **state)
+{
+	static const char *const texts[] = {
+	        "aes256gcm16-esn-esn",
+	        "aes256gcm16-noesn-noesn",
+	        "aes256gcm16-esn-noesn-esn",
+	};
 	struct cfg_proposal p;
 	char err[256];
 
-	assert_int_equal(config_parse_proposal("aes256gcm16-esn", true, &p,
-					       err, sizeof(err)),
-			 -EINVAL);
-	assert_non_null(strstr(err, "\"esn\""));
-	assert_int_equal(config_parse_proposal("aes256gcm16-esn-noesn", true,
-					       &p, err, sizeof(err)),
-			 -EINVAL);
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		memset(err, 0, sizeof(err));
+		assert_int_equal(config_parse_proposal(texts[i], true, &p, err,
+		                                       sizeof(err)),
+		                 -EINVAL);
+		assert_non_null(strstr(err, "twice"));
+	}
 }
 
 static void rejections_name_the_token(void **state)
@@ -200,6 +223,9 @@ static void format_round_trips(void **state)
 	         "chacha20poly1305-prfsha512-ecp384-ecp256"},
 	        {"aes256gcm16", true, "aes256gcm16"},
 	        {"aes256gcm16-noesn", true, "aes256gcm16"},
+	        {"aes256gcm16-esn", true, "aes256gcm16-esn"},
+	        {"esn-noesn-aes128-sha256", true, "aes128-sha256-esn-noesn"},
+	        {"aes128-sha256-noesn-esn", true, "aes128-sha256-noesn-esn"},
 	};
 	char buf[256];
 
@@ -320,7 +346,8 @@ int main(void)
 	        cmocka_unit_test(ike_prf_derived_from_integ),
 	        cmocka_unit_test(aliases_accepted),
 	        cmocka_unit_test(esp_proposals),
-	        cmocka_unit_test(esn_rejected_until_supported),
+	        cmocka_unit_test(esn_tokens_keep_order),
+	        cmocka_unit_test(esn_token_twice_rejected),
 	        cmocka_unit_test(rejections_name_the_token),
 	        cmocka_unit_test(alias_counts_as_duplicate),
 	        cmocka_unit_test(format_round_trips),
