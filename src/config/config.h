@@ -192,6 +192,16 @@ int config_parse_identity(const char *text, struct cfg_identity *out, char *err,
                           size_t errlen);
 const char *sa_action_name(enum sa_action action);
 
+/*
+ * Whether two connections have the same settings: every field but the
+ * realm pointer, whose realms must instead pass config_realm_equal.  A
+ * reload keeps the SAs of a connection only when this holds.
+ */
+bool config_conn_equal(const struct cfg_conn *a, const struct cfg_conn *b);
+/* Whether two realms have the same name, device, inner addresses and MTU
+ * settings; their connections are not compared. */
+bool config_realm_equal(const struct cfg_realm *a, const struct cfg_realm *b);
+
 /* Formats a proposal back as a strongSwan-style string. */
 void config_format_proposal(const struct cfg_proposal *p, bool is_esp,
                             char *buf, size_t len);
