@@ -5,6 +5,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "util/logring.h"
 #include "util/timeutil.h"
 
 static enum log_level current_level = LOG_INFO;
@@ -77,6 +78,7 @@ void log_write(enum log_level level, const char *subsys, const char *text)
 		return;
 
 	snprintf(line + n, sizeof(line) - (size_t)n, "%s", text);
+	logring_add(line);
 
 	FILE *out = log_file ? log_file : stderr;
 	fprintf(out, "%s\n", line);
