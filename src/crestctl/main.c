@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * crestctl: sends one command to crestd's control socket and prints the
- * response.  Exit codes: 0 success, 1 the daemon reported an error or sent
- * an invalid response, 2 usage error, 3 the socket cannot be reached or
- * the daemon sent no response in time.
+ * crestctl: sends one command with its arguments to crestd's control
+ * socket and prints the response.  Exit codes: 0 success, 1 the daemon reported
+ * an error or sent an invalid response, 2 usage error, 3 the socket cannot be
+ * reached or the daemon sent no response in time.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +14,7 @@
 
 #include "crestctl/client.h"
 #include "crestctl/print.h"
+#include "crestctl/request.h"
 #include "mgmt/control.h"
 
 enum exit_code {
@@ -26,20 +27,36 @@ enum exit_code {
 struct options {
 	const char *socket;
 	const char *command;
+	int argc; /* the command and its arguments */
+	char **argv;
 	bool json;
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
-	        "usage: crestctl [--socket PATH] [--json] COMMAND\n"
+	        "usage: crestctl [--socket PATH] [--json] COMMAND [ARGS]\n"
 	        "\n"
 	        "Commands:\n"
-	        "  status       daemon version, uptime, configuration file "
-	        "and realms\n"
-	        "  sas          IKE SAs and CHILD_SAs with traffic counters\n"
-	        "  counters     dropped packets by reason, NAT-T keepalives\n"
-	        "  connections  configured connections\n"
+	        "  status               daemon version, uptime, configuration "
+	        "file, realms\n"
+	        "  sas                  IKE SAs and CHILD_SAs with counters "
+	        "and lifetimes\n"
+	        "  counters             dropped packets by reason, NAT-T "
+	        "keepalives\n"
+	        "  connections          configured connections\n"
+	        "  initiate CONN        start the connection's IKE SA\n"
+	        "  terminate CONN       send a Delete for the connection's IKE "
+	        "SAs\n"
+	        "  terminate --ike SPI  send a Delete for one IKE SA\n"
+	        "  rekey CONN [--ike]   rekey the connection's CHILD_SAs, or "
+	        "its IKE SA\n"
+	        "  reload               re-read crestd's configuration file "
+	        "(as SIGHUP)\n"
+	        "  check FILE           validate a configuration file and its "
+	        "secrets file\n"
+	        "  log [-n LINES]       the newest log lines (default 100, at "
+	        "most 1000)\n"
 	        "\n"
 	        "Options:\n"
 	        "  -s, --socket PATH  control socket "
@@ -62,7 +79,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 	};
 	int c;
 	o->socket = CONTROL_DEFAULT_PATH;
-	while ((c = getopt_long(argc, argv, "s:jh", longopts, NULL)) != -1) {
+	/* "+" stops at the command, whose own options getopt must not take. */
+	while ((c = getopt_long(argc, argv, "+s:jh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 's':
 			o->socket = optarg;
@@ -78,14 +96,14 @@ static int parse_args(int argc, char **argv, struct options *o)
 			return EXIT_USAGE;
 		}
 	}
-	if (optind != argc - 1) {
-		fprintf(stderr, "crestctl: %s\n",
-		        optind == argc ? "missing command"
-		                       : "expected one command, got more");
+	if (optind == argc) {
+		fprintf(stderr, "crestctl: missing command\n");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
 	o->command = argv[optind];
+	o->argc = argc - optind;
+	o->argv = argv + optind;
 	return EXIT_OK;
 }
 
@@ -117,14 +135,16 @@ int main(int argc, char **argv)
 
 	/* The daemon rejects unknown commands with an error, so crestctl
 	 * passes any name through and works with commands added later. */
-	json_t *request = json_pack("{s:s}", "command", o.command);
+	char err[512];
+	json_t *request = request_build(o.argc, o.argv, err, sizeof(err));
 	if (!request) {
-		fprintf(stderr, "crestctl: invalid command \"%s\"\n",
-		        o.command);
+		fprintf(stderr, "crestctl: %s\n",
+		        err[0] ? err
+		               : "cannot build the request: an argument is not "
+		                 "valid UTF-8");
 		return EXIT_USAGE;
 	}
 
-	char err[512];
 	json_t *resp = NULL;
 	int fd = ctl_connect(o.socket, err, sizeof(err));
 	if (fd >= 0) {

@@ -113,6 +113,12 @@ void print_response(const char *command, const json_t *resp, FILE *out)
 	        {"sas", print_sas},
 	        {"counters", print_counters},
 	        {"connections", print_connections},
+	        {"initiate", print_initiate},
+	        {"terminate", print_terminate},
+	        {"rekey", print_rekey},
+	        {"reload", print_reload},
+	        {"check", print_check},
+	        {"log", print_log},
 	};
 	for (size_t i = 0; i < sizeof(printers) / sizeof(printers[0]); i++)
 		if (strcmp(printers[i].name, command) == 0) {

@@ -4,6 +4,7 @@
 #define CREST_CRESTCTL_PRINT_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 /*
@@ -16,6 +17,12 @@ void print_status(const json_t *resp, FILE *out);
 void print_sas(const json_t *resp, FILE *out);
 void print_counters(const json_t *resp, FILE *out);
 void print_connections(const json_t *resp, FILE *out);
+void print_initiate(const json_t *resp, FILE *out);
+void print_terminate(const json_t *resp, FILE *out);
+void print_rekey(const json_t *resp, FILE *out);
+void print_reload(const json_t *resp, FILE *out);
+void print_check(const json_t *resp, FILE *out);
+void print_log(const json_t *resp, FILE *out);
 
 /* Member key of obj as a string, or "?" when missing or not a string. */
 const char *print_str(const json_t *obj, const char *key);

@@ -4,13 +4,32 @@
 
 #include <stdbool.h>
 
+/* Prints ", rekey in N s, expires in N s" for the limits that are set. */
+static void print_lifetimes(const json_t *obj, FILE *out)
+{
+	const json_t *rekey = json_object_get(obj, "rekey_in");
+	const json_t *expire = json_object_get(obj, "expire_in");
+	if (json_is_integer(rekey))
+		fprintf(out, ", rekey in %lld s",
+		        (long long)json_integer_value(rekey));
+	if (json_is_integer(expire))
+		fprintf(out, ", expires in %lld s",
+		        (long long)json_integer_value(expire));
+}
+
 static void print_child(const json_t *c, FILE *out)
 {
-	fprintf(out, "  CHILD_SA %s_i %s_o, %s%s\n", print_str(c, "spi_in"),
+	fprintf(out, "  CHILD_SA %s_i %s_o, %s%s%s%s", print_str(c, "spi_in"),
 	        print_str(c, "spi_out"), print_str(c, "algorithms"),
 	        json_is_false(json_object_get(c, "installed"))
 	                ? ", not installed"
-	                : "");
+	                : "",
+	        json_is_true(json_object_get(c, "replaced")) ? ", replaced"
+	                                                     : "",
+	        json_is_true(json_object_get(c, "rekeying")) ? ", rekeying"
+	                                                     : "");
+	print_lifetimes(c, out);
+	fputc('\n', out);
 	fputs("    ", out);
 	print_list(c, "local_ts", out);
 	fputs(" === ", out);
@@ -43,8 +62,10 @@ static void print_sa(const json_t *sa, FILE *out)
 	if (json_is_integer(established))
 		fprintf(out, ", %lld s ago",
 		        (long long)json_integer_value(established));
-	fprintf(out, "\n  IKE SA %s_i %s_r, %s\n", print_str(sa, "spi_i"),
+	fprintf(out, "\n  IKE SA %s_i %s_r, %s", print_str(sa, "spi_i"),
 	        print_str(sa, "spi_r"), print_str(sa, "algorithms"));
+	print_lifetimes(sa, out);
+	fputc('\n', out);
 	fprintf(out, "  %s === %s%s%s\n", print_str(sa, "local"),
 	        print_str(sa, "remote"),
 	        json_is_true(json_object_get(sa, "natt")) ? ", UDP 4500" : "",

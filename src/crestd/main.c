@@ -12,6 +12,7 @@
 
 #include "config/config.h"
 #include "config/secrets.h"
+#include "crestd/reload.h"
 #include "dataplane/datapath.h"
 #include "dataplane/trap.h"
 #include "ike/engine.h"
@@ -47,7 +48,8 @@ static void usage(FILE *out)
 		"  -h, --help            show this help\n"
 		"\n"
 		"Signals: SIGINT and SIGTERM delete the SAs and stop; SIGUSR1 "
-		"logs every SA\nand the drop counters.\n");
+		"logs every SA\nand the drop counters; SIGHUP reloads the "
+		"configuration file.\n");
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
@@ -138,6 +140,7 @@ struct daemon {
 	struct ike_engine eng;
 	struct datapath dp;
 	struct control ctl;
+	struct reload reload;
 	int epfd;
 	int sigfd;
 	bool stop;
@@ -200,8 +203,9 @@ static void on_signal(struct daemon *d)
 						 dp_drop_name(
 							 (enum dp_drop)i));
 		} else if (si.ssi_signo == SIGHUP) {
-			log_warn("crestd", "SIGHUP: reloading the "
-				 "configuration is not supported yet");
+			struct control_reload_result res;
+			char err[1024];
+			reload_run(&d->reload, &res, err, sizeof(err));
 		} else {
 			log_info("crestd", "signal %u: stopping",
 				 si.ssi_signo);
@@ -283,8 +287,14 @@ int main(int argc, char **argv)
 	ike_engine_register_handlers();
 	ike_engine_init(&d.eng, &d.cfg, &d.secrets, &dp_engine_ops, &d.dp);
 	d.dp.eng = &d.eng;
+	d.reload = (struct reload){ .path = o.config, .cfg = &d.cfg,
+				    .secrets = &d.secrets, .eng = &d.eng,
+				    .dp = &d.dp, .ctl = &d.ctl,
+				    .log_level_fixed = o.log_level >= 0 };
 	struct control_ctx ctl_ctx = { .cfg = &d.cfg, .eng = &d.eng,
-				       .dp = &d.dp, .started_ms = started_ms };
+				       .dp = &d.dp, .started_ms = started_ms,
+				       .reload = reload_from_control,
+				       .reload_arg = &d.reload };
 	/* The tunnels work without the control socket, so a path that is
 	 * taken or not writable costs only crestctl access. */
 	if (control_open(&d.ctl, o.control, &ctl_ctx) < 0)
@@ -302,6 +312,7 @@ int main(int argc, char **argv)
 
 	control_close(&d.ctl);
 	ike_engine_shutdown(&d.eng);
+	reload_release(&d.reload);
 	dp_trap_clear(&d.dp);
 	dp_close(&d.dp);
 	secrets_free(&d.secrets);

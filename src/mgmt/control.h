@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * The control socket: a Unix SOCK_STREAM listener that crestctl and tests
- * use to read SAs, counters and configuration.  Each request and each
+ * use to read SAs, counters and configuration, and to start, stop and
+ * rekey SAs and reload the configuration.  Each request and each
  * response is one JSON object on one line.  A client may send several
  * requests on one connection; responses come back in order.
  *
@@ -26,12 +27,37 @@
 #define CONTROL_MAX_CLIENTS 16
 #define CONTROL_MAX_REQUEST 4096 /* bytes of one request line */
 
-/* Daemon state the command handlers read; the daemon owns every pointer. */
+/* What a configuration reload did, for the reload command's response. */
+struct control_reload_result {
+	unsigned unchanged; /* connections whose SAs were kept */
+	unsigned changed;   /* connections whose settings differ */
+	unsigned added;
+	unsigned removed;
+	unsigned sas_kept;
+	unsigned sas_deleted; /* sent a Delete, or closed if not up yet */
+	unsigned initiated;   /* new or changed start_action initiate */
+};
+
+/*
+ * Re-reads the daemon's configuration file and applies it.  Returns 0 and
+ * fills *res, -ENOTSUP with a message in err when the change needs a
+ * restart, or another negative errno with the error as "FILE:LINE: ...".
+ * On error the running configuration is left as it was.
+ */
+typedef int control_reload_fn(void *arg, struct control_reload_result *res,
+                              char *err, size_t errlen);
+
+/*
+ * Daemon state the command handlers use; the daemon owns every pointer.
+ * A reload replaces cfg, so handlers read it anew for each request.
+ */
 struct control_ctx {
 	const struct cfg *cfg;
 	struct ike_engine *eng;
 	struct datapath *dp;
-	uint64_t started_ms; /* now_ms() when the daemon started */
+	uint64_t started_ms;       /* now_ms() when the daemon started */
+	control_reload_fn *reload; /* NULL: the reload command fails */
+	void *reload_arg;
 };
 
 struct control_client;

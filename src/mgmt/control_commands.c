@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * Request parsing and the command table.  Later commands that change state
- * (initiate, terminate, rekey, reload) take their arguments from the same
- * request object, so a handler gets the whole request once it needs one.
+ * Request parsing and the command table.  Commands that take arguments
+ * (initiate, terminate, rekey, check, log) read them from members of the
+ * request object, so every handler gets the whole request.
  */
 #include "mgmt/control_commands.h"
 
@@ -22,6 +22,12 @@ static const struct control_command commands[] = {
         {"sas", control_cmd_sas},
         {"counters", control_cmd_counters},
         {"connections", control_cmd_connections},
+        {"initiate", control_cmd_initiate},
+        {"terminate", control_cmd_terminate},
+        {"rekey", control_cmd_rekey},
+        {"reload", control_cmd_reload},
+        {"check", control_cmd_check},
+        {"log", control_cmd_log},
 };
 
 json_t *control_error(const char *code, const char *fmt, ...)

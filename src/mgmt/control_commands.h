@@ -19,6 +19,15 @@
 #define CONTROL_ERR_UNKNOWN_COMMAND "unknown_command"
 #define CONTROL_ERR_TOO_LONG        "request_too_long"
 #define CONTROL_ERR_INTERNAL        "internal_error"
+#define CONTROL_ERR_INVALID_ARG     "invalid_argument"
+#define CONTROL_ERR_UNKNOWN_CONN    "unknown_connection"
+#define CONTROL_ERR_UNKNOWN_SA      "unknown_sa"
+#define CONTROL_ERR_ALREADY_UP      "already_up"
+#define CONTROL_ERR_NOT_UP          "not_up"
+#define CONTROL_ERR_BUSY            "busy"
+#define CONTROL_ERR_FAILED          "failed"
+#define CONTROL_ERR_INVALID_CONFIG  "invalid_config"
+#define CONTROL_ERR_RESTART         "restart_required"
 
 /*
  * Runs one request line (without its newline) and returns the response
@@ -43,6 +52,20 @@ json_t *control_cmd_counters(const struct control_ctx *ctx, const json_t *req);
 json_t *control_cmd_sas(const struct control_ctx *ctx, const json_t *req);
 json_t *control_cmd_connections(const struct control_ctx *ctx,
                                 const json_t *req);
+json_t *control_cmd_initiate(const struct control_ctx *ctx, const json_t *req);
+json_t *control_cmd_terminate(const struct control_ctx *ctx, const json_t *req);
+json_t *control_cmd_rekey(const struct control_ctx *ctx, const json_t *req);
+json_t *control_cmd_reload(const struct control_ctx *ctx, const json_t *req);
+json_t *control_cmd_check(const struct control_ctx *ctx, const json_t *req);
+json_t *control_cmd_log(const struct control_ctx *ctx, const json_t *req);
+
+/*
+ * The connection named by the request's string member "connection".
+ * Returns NULL and sets *resp to the error response if the member is
+ * missing or names no configured connection.
+ */
+struct cfg_conn *control_request_conn(const struct control_ctx *ctx,
+                                      const json_t *req, json_t **resp);
 
 /* A JSON array of ts_format strings. */
 json_t *control_ts_list(const struct traffic_selector *ts, size_t n);

@@ -21,7 +21,43 @@ json_t *control_ts_list(const struct traffic_selector *ts, size_t n)
 	return list;
 }
 
-static json_t *child_json(const struct child_sa *c)
+/* Seconds from now until a deadline in ms, 0 once it has passed, or null
+ * for a deadline of 0, which means no limit or a rekey already started. */
+static json_t *seconds_left(uint64_t deadline_ms, uint64_t now)
+{
+	if (deadline_ms == 0)
+		return json_null();
+	return control_u64(deadline_ms > now ? (deadline_ms - now) / 1000 : 0);
+}
+
+/* Adds rekey_in and expire_in to obj; returns obj, or NULL on failure. */
+static json_t *add_lifetimes(json_t *obj, uint64_t rekey_ms, uint64_t expire_ms)
+{
+	uint64_t now = now_ms();
+	if (obj && (json_object_set_new(obj, "rekey_in",
+	                                seconds_left(rekey_ms, now)) < 0 ||
+	            json_object_set_new(obj, "expire_in",
+	                                seconds_left(expire_ms, now)) < 0)) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+/* Adds the replaced and rekeying flags; returns obj, or NULL on failure. */
+static json_t *add_rekey_flags(json_t *obj, const struct child_sa *c)
+{
+	if (obj && (json_object_set_new(obj, "replaced",
+	                                json_boolean(c->replaced)) < 0 ||
+	            json_object_set_new(obj, "rekeying",
+	                                json_boolean(c->rekeying)) < 0)) {
+		json_decref(obj);
+		return NULL;
+	}
+	return obj;
+}
+
+static json_t *child_base_json(const struct child_sa *c)
 {
 	char spi_in[9], spi_out[9], alg[96];
 	snprintf(spi_in, sizeof(spi_in), "%08" PRIx32, c->spi_in);
@@ -37,6 +73,12 @@ static json_t *child_json(const struct child_sa *c)
 	                 control_u64(c->in.packets), "bytes_out",
 	                 control_u64(c->out.bytes), "packets_out",
 	                 control_u64(c->out.packets));
+}
+
+static json_t *child_json(const struct child_sa *c)
+{
+	json_t *obj = add_rekey_flags(child_base_json(c), c);
+	return add_lifetimes(obj, c->rekey_ms, c->expire_ms);
 }
 
 static json_t *children_json(const struct ike_sa *sa)
@@ -60,7 +102,7 @@ static json_t *established_json(const struct ike_sa *sa)
 	return control_u64(ago / 1000);
 }
 
-static json_t *sa_json(const struct ike_sa *sa)
+static json_t *sa_base_json(const struct ike_sa *sa)
 {
 	char spi_i[17], spi_r[17], local[64], remote[64], alg[96];
 	snprintf(spi_i, sizeof(spi_i), "%016" PRIx64, sa->spi_i);
@@ -81,6 +123,11 @@ static json_t *sa_json(const struct ike_sa *sa)
 	        sa->nat_local, "nat_remote", sa->nat_remote, "algorithms", alg,
 	        "established", established_json(sa), "children",
 	        children_json(sa));
+}
+
+static json_t *sa_json(const struct ike_sa *sa)
+{
+	return add_lifetimes(sa_base_json(sa), sa->rekey_ms, sa->expire_ms);
 }
 
 json_t *control_cmd_sas(const struct control_ctx *ctx, const json_t *req)
