@@ -164,10 +164,13 @@ int ike_parse_sa(const uint8_t *body, size_t len, struct ike_sa_payload *out)
 			return err;
 		/*
 		 * RFC 7296 3.3.1 lets proposals repeat a number to bundle
-		 * AH with ESP.  crest supports no bundles, so numbers must
-		 * run 1, 2, 3 and so on.
+		 * AH with ESP.  crest supports no bundles, so numbers rise by
+		 * one.  A request starts at 1; a response carries the one
+		 * proposal it accepted, with that proposal's number.
 		 */
-		if (p->num != out->n_proposals + 1)
+		if (p->num == 0 ||
+		    (out->n_proposals > 0 &&
+		     p->num != out->proposals[out->n_proposals - 1].num + 1))
 			return -EBADMSG;
 		out->n_proposals++;
 	}

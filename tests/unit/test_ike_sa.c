@@ -92,7 +92,7 @@ static void sa_rejects_malformed(void **state)
 	        {"last transform marked more", 28, 3},
 	        {"count above transforms found", 7, 4},
 	        {"count below transforms found", 7, 2},
-	        {"numbers start at 2", 4, 2},
+	        {"first number 0", 4, 0},
 	        {"number repeated", 40, 1},
 	        {"number skipped", 40, 3},
 	        {"unknown protocol", 5, 9},
@@ -110,6 +110,21 @@ static void sa_rejects_malformed(void **state)
 			fail_msg("%s: expected -EBADMSG, got %d", cases[i].what,
 			         err);
 	}
+}
+
+/* A response echoes the number of the proposal it accepted. */
+static void sa_accepts_numbers_from_2(void **state)
+{
+	uint8_t body[sizeof(sa_body)];
+
+	memcpy(body, sa_body, sizeof(body));
+	body[4] = 2;
+	body[40] = 3;
+	assert_int_equal(ike_parse_sa(body, sizeof(body), &sa), 0);
+	assert_int_equal(sa.proposals[0].num, 2);
+	assert_int_equal(sa.proposals[1].num, 3);
+	body[40] = 2;
+	assert_int_equal(ike_parse_sa(body, sizeof(body), &sa), -EBADMSG);
 }
 
 static void sa_rejects_empty_payload(void **state)
@@ -291,6 +306,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(sa_parses_proposals),
 	        cmocka_unit_test(sa_rejects_malformed),
+	        cmocka_unit_test(sa_accepts_numbers_from_2),
 	        cmocka_unit_test(sa_rejects_empty_payload),
 	        cmocka_unit_test(sa_drops_unknown_tv_attribute),
 	        cmocka_unit_test(sa_drops_unknown_tlv_attribute),
