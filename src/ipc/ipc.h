@@ -209,8 +209,8 @@ int ipc_parse(const uint8_t *data, size_t len, bool has_fd, enum ipc_peer from,
               struct ipc_msg *out);
 
 /*
- * Writes the body of msg->type from msg->u, or -EINVAL if a field is out
- * of range, -ENOMSG for an unknown type, -ENOBUFS if w is too small.
+ * Writes the body of msg->type from msg->u.  Returns 0, -EINVAL for a field
+ * out of range, -ENOMSG for an unknown type or -ENOBUFS if w is too small.
  */
 int ipc_encode(const struct ipc_msg *msg, struct writer *w);
 

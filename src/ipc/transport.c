@@ -120,8 +120,8 @@ int ipc_send_msg(int sock, const struct ipc_msg *msg)
 	return err;
 }
 
-/* Takes the descriptors of a received message: the first into *fd, and
- * any further ones are closed, which fails the message. */
+/* Takes the descriptors of a received message.  The first goes into *fd,
+ * and any further ones are closed and fail the message. */
 static int take_fds(struct msghdr *mh, int *fd)
 {
 	int err = 0;
