@@ -255,3 +255,9 @@ crest_status() {
 	tail -n +"$((before + 1))" "$log" |
 		grep -E 'IKE SA [a-z-]+, |CHILD_SA [0-9a-f]{8}_i |dropped [0-9]+ (packets|messages):' || true
 }
+
+# Returns 0 if gateway NAME lists exactly COUNT IKE SAs, for wait_for:
+# crest_ike_sas_is NAME COUNT.
+crest_ike_sas_is() {
+	[[ $(crest_ike_sas "$1") == "$2" ]]
+}

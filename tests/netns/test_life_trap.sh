@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# On-traffic start between two crestd gateways: a has start_action = "trap",
+# so no IKE SA exists until the first packet for b's network arrives. That
+# ping starts the IKE SA, and of ping -c 5 at least 4 replies must come
+# back: crestd holds the first packets until the CHILD_SA is up.
+#
+# usage: test_life_trap.sh CRESTD CRESTCTL
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib_crest.sh
+source "$here/lib_crest.sh"
+
+netns_require_root
+crest_init "${1:?usage: test_life_trap.sh CRESTD CRESTCTL}" "${2:-}"
+netns_setup "$(netns_prefix ltr)"
+nft_count "$NS_B"
+
+crest_config a local=192.0.2.1 remote=192.0.2.2 start_action=trap
+crest_config b local=192.0.2.2 remote=192.0.2.1 side=b
+crest_start b "$NS_B"
+crest_wait_log b 'device crest0 up' 10
+crest_start a "$NS_A"
+crest_wait_log a 'device crest0 up' 10 || netns_fail "a's TUN device is not up"
+check "a routes b's network into the TUN device before any SA" \
+	wait_for 5 bash -c "ip netns exec '$NS_A' ip route show table all |
+		grep -q '^203.0.113.0/24 .*crest0'"
+
+# Give a wrongly initiating crestd time to show itself.
+sleep 2
+check_eq "a lists no IKE SA before the ping" 0 "$(crest_ike_sas a)"
+check_eq "b lists no IKE SA before the ping" 0 "$(crest_ike_sas b)"
+check_eq "no IKE packet reaches b before the ping" 0 \
+	"$(nft_packets "$NS_B" ike_in)"
+
+out=$CREST_WORK/ping.out
+netns_exec "$NS_A" ping -c 5 -i 0.2 -W 2 -I 198.51.100.1 203.0.113.1 \
+	>"$out" 2>&1 || true
+cat "$out"
+received=$(sed -nE 's/.* ([0-9]+) received.*/\1/p' "$out")
+check_ge "at least 4 of 5 pings get replies" 4 "${received:-0}"
+check "the first ping gets a reply" grep -q 'icmp_seq=1 ' "$out"
+check_eq "a lists one IKE SA after the ping" 1 "$(crest_ike_sas a)"
+check_eq "b lists one IKE SA after the ping" 1 "$(crest_ike_sas b)"
+check_eq "a initiated the IKE SA" initiator \
+	"$(crest_query a sas 'd["sas"][0]["role"]')"
+check_eq "a drops no packet for a full on-traffic queue" 0 \
+	"$(crest_drops a datapath_drops trap_queue_full)"
+check_done
