@@ -448,3 +448,31 @@ check_no_tunnel() {
 	check_not "ping a -> b fails" \
 		netns_exec "$NS_A" ping -c 1 -W 1 -I 198.51.100.1 203.0.113.1
 }
+
+# ---- additions for the life cycle tests ----
+
+# Inserts TEXT (one or more lines) after the first line of FILE that matches
+# the extended regex REGEX, and fails if no line matches:
+# conf_insert_after FILE REGEX TEXT. Adds settings to the files that
+# crest_conf and ss_conf write, for example lifetimes.
+conf_insert_after() {
+	local file=$1 regex=$2 text=$3
+	grep -Eq -- "$regex" "$file" ||
+		netns_fail "conf_insert_after: no line of $file matches '$regex'"
+	TEXT=$text REGEX=$regex awk '
+		{ print }
+		!done && $0 ~ ENVIRON["REGEX"] { print ENVIRON["TEXT"]; done = 1 }
+	' "$file" >"$file.new"
+	mv "$file.new" "$file"
+}
+
+# Prints how many lines of a crestd log match the extended regex PATTERN:
+# crest_log_count SIDE PATTERN.
+crest_log_count() {
+	grep -Ec -- "$2" "$WORK/$1/crestd.log" || true
+}
+
+# Prints how many lines of charon's log match the extended regex PATTERN.
+ss_log_count() {
+	grep -Ec -- "$1" "$SS_LOG" || true
+}
