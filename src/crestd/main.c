@@ -12,6 +12,8 @@
 
 #include "config/config.h"
 #include "config/secrets.h"
+#include "crestd/daemon.h"
+#include "crestd/privsep.h"
 #include "crestd/reload.h"
 #include "dataplane/datapath.h"
 #include "dataplane/trap.h"
@@ -26,13 +28,17 @@ struct options {
 	const char *config;
 	const char *check;
 	const char *control;
+	const char *user;
 	int log_level;
+	bool privsep;
+	bool engine; /* started by the keeper as its engine */
 };
 
 static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: crestd [-c FILE] [--control PATH] [--log-level LEVEL]\n"
+		"              [--privsep [--user NAME]]\n"
 		"       crestd --check FILE\n"
 		"\n"
 		"  -c, --config FILE     configuration file (default "
@@ -45,6 +51,14 @@ static void usage(FILE *out)
 		"  -l, --log-level LEVEL error, warn, info, debug or trace; "
 		"overrides\n"
 		"                        the file's log_level\n"
+		"      --privsep         run IKE and ESP in an unprivileged, "
+		"chrooted,\n"
+		"                        seccomp-confined engine process; "
+		"the PSKs,\n"
+		"                        devices and routes stay in this "
+		"process\n"
+		"      --user NAME       the engine's user (default "
+		"\"crest\")\n"
 		"  -h, --help            show this help\n"
 		"\n"
 		"Signals: SIGINT and SIGTERM delete the SAs and stop; SIGUSR1 "
@@ -59,12 +73,16 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "check", required_argument, NULL, 'k' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "control", required_argument, NULL, 'C' },
+		{ "privsep", no_argument, NULL, 'P' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "engine", no_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 	o->config = DEFAULT_CONFIG;
 	o->control = CONTROL_DEFAULT_PATH;
+	o->user = "crest";
 	o->log_level = -1;
 	while ((c = getopt_long(argc, argv, "c:l:h", longopts, NULL)) != -1) {
 		switch (c) {
@@ -76,6 +94,15 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'C':
 			o->control = optarg;
+			break;
+		case 'P':
+			o->privsep = true;
+			break;
+		case 'u':
+			o->user = optarg;
+			break;
+		case 'E':
+			o->engine = true;
 			break;
 		case 'l':
 			o->log_level = log_level_parse(optarg);
@@ -134,139 +161,6 @@ static int check_only(const char *path)
 	return 0;
 }
 
-struct daemon {
-	struct cfg cfg;
-	struct secrets secrets;
-	struct ike_engine eng;
-	struct datapath dp;
-	struct control ctl;
-	struct reload reload;
-	int epfd;
-	int sigfd;
-	bool stop;
-};
-
-static int watch(struct daemon *d, int fd, uint64_t tag)
-{
-	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = tag };
-	if (fd < 0)
-		return 0;
-	return epoll_ctl(d->epfd, EPOLL_CTL_ADD, fd, &ev) < 0 ? -errno : 0;
-}
-
-/* Tags: the fd itself in the low 32 bits, its kind above. */
-enum kind { K_SIGNAL = 1, K_IKE, K_NATT, K_ESP, K_TUN, K_CONTROL };
-#define TAG(kind, fam, idx)                                                  \
-	(((uint64_t)(kind) << 48) | ((uint64_t)(fam) << 40) | (uint64_t)(idx))
-
-static int setup_events(struct daemon *d)
-{
-	sigset_t mask;
-	sigemptyset(&mask);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGUSR1);
-	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	signal(SIGPIPE, SIG_IGN);
-	d->sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
-	d->epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (d->sigfd < 0 || d->epfd < 0)
-		return -errno;
-
-	struct dp_sockets *s4 = &d->dp.v4, *s6 = &d->dp.v6;
-	int err = watch(d, d->sigfd, TAG(K_SIGNAL, 0, 0));
-	err = err ?: watch(d, s4->ike, TAG(K_IKE, AF_INET, s4->ike));
-	err = err ?: watch(d, s4->natt, TAG(K_NATT, AF_INET, s4->natt));
-	err = err ?: watch(d, s4->esp, TAG(K_ESP, AF_INET, s4->esp));
-	err = err ?: watch(d, s6->ike, TAG(K_IKE, AF_INET6, s6->ike));
-	err = err ?: watch(d, s6->natt, TAG(K_NATT, AF_INET6, s6->natt));
-	err = err ?: watch(d, s6->esp, TAG(K_ESP, AF_INET6, s6->esp));
-	for (size_t i = 0; err == 0 && i < d->dp.n_realms; i++)
-		err = watch(d, d->dp.realms[i].tun_fd, TAG(K_TUN, 0, i));
-	err = err ?: control_watch(&d->ctl, d->epfd, TAG(K_CONTROL, 0, 0));
-	return err;
-}
-
-static void on_signal(struct daemon *d)
-{
-	struct signalfd_siginfo si;
-	while (read(d->sigfd, &si, sizeof(si)) == sizeof(si)) {
-		if (si.ssi_signo == SIGUSR1) {
-			ike_engine_log_status(&d->eng);
-			for (int i = 0; i < DP_DROP_COUNT; i++)
-				if (d->dp.drops[i])
-					log_info("esp", "dropped %llu packets: "
-						 "%s",
-						 (unsigned long long)d->dp
-							 .drops[i],
-						 dp_drop_name(
-							 (enum dp_drop)i));
-		} else if (si.ssi_signo == SIGHUP) {
-			struct control_reload_result res;
-			char err[1024];
-			reload_run(&d->reload, &res, err, sizeof(err));
-		} else {
-			log_info("crestd", "signal %u: stopping",
-				 si.ssi_signo);
-			d->stop = true;
-		}
-	}
-}
-
-static void dispatch(struct daemon *d, uint64_t tag)
-{
-	enum kind kind = (enum kind)(tag >> 48);
-	int fam = (int)((tag >> 40) & 0xff);
-	int idx = (int)(tag & 0xffffffffu);
-	switch (kind) {
-	case K_SIGNAL:
-		on_signal(d);
-		break;
-	case K_IKE:
-		dp_read_socket(&d->dp, idx, fam, false, false);
-		break;
-	case K_NATT:
-		dp_read_socket(&d->dp, idx, fam, true, false);
-		break;
-	case K_ESP:
-		dp_read_socket(&d->dp, idx, fam, false, true);
-		break;
-	case K_TUN:
-		dp_read_tun(&d->dp, &d->dp.realms[idx]);
-		break;
-	case K_CONTROL:
-		control_event(&d->ctl, idx);
-		break;
-	}
-}
-
-static void run(struct daemon *d)
-{
-	while (!d->stop) {
-		uint64_t now = now_ms();
-		uint64_t next = ike_engine_run_timers(&d->eng, now);
-		int timeout = next == UINT64_MAX ? 1000
-			      : next <= now	 ? 0
-			      : next - now > 1000 ? 1000
-						  : (int)(next - now);
-		struct epoll_event ev[16];
-		int n = epoll_wait(d->epfd, ev, 16, timeout);
-		for (int i = 0; i < n; i++)
-			dispatch(d, ev[i].data.u64);
-	}
-}
-
-static void start_connections(struct daemon *d)
-{
-	for (size_t r = 0; r < d->cfg.n_realms; r++)
-		for (size_t i = 0; i < d->cfg.realms[r].n_conns; i++) {
-			struct cfg_conn *c = &d->cfg.realms[r].conns[i];
-			if (c->start_action == START_ACTION_INITIATE)
-				ike_engine_initiate(&d->eng, c);
-		}
-}
-
 int main(int argc, char **argv)
 {
 	struct options o = { 0 };
@@ -275,8 +169,15 @@ int main(int argc, char **argv)
 		return rc;
 	if (o.check)
 		return check_only(o.check);
+	struct privsep_opts po = { .config = o.config, .control = o.control,
+				   .user = o.user, .log_level = o.log_level };
+	if (o.engine)
+		return engine_main(&po);
+	if (o.privsep)
+		return keeper_main(&po);
 
 	static struct daemon d;
+	d.ipc_fd = -1;
 	uint64_t started_ms = now_ms();
 	if (load(o.config, &d.cfg, &d.secrets) != 0)
 		return 1;
@@ -302,13 +203,13 @@ int main(int argc, char **argv)
 			 "crestctl cannot reach this daemon");
 	if (dp_open_sockets(&d.dp, &d.cfg) < 0 ||
 	    dp_open_realms(&d.dp, &d.cfg) < 0 || dp_install_traps(&d.dp) < 0 ||
-	    setup_events(&d) < 0) {
+	    daemon_open_events(&d) < 0 || daemon_setup_events(&d) < 0) {
 		log_error("crestd", "start-up failed");
 		control_close(&d.ctl);
 		return 1;
 	}
-	start_connections(&d);
-	run(&d);
+	daemon_start_connections(&d);
+	daemon_run(&d);
 
 	control_close(&d.ctl);
 	ike_engine_shutdown(&d.eng);

@@ -351,6 +351,9 @@ static const int engine_calls[] = {
         SCMP_SYS(epoll_wait),
         SCMP_SYS(epoll_pwait),
         SCMP_SYS(epoll_ctl),
+        /* waiting for the keeper's answer to an AUTH request */
+        SCMP_SYS(poll),
+        SCMP_SYS(ppoll),
         SCMP_SYS(accept4),
         SCMP_SYS(shutdown),
         SCMP_SYS(close),

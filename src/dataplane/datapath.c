@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -46,6 +47,27 @@ static const struct cfg_inner_addr *inner_addr(const struct cfg_realm *r,
 	return NULL;
 }
 
+unsigned dp_realm_mtu(const struct cfg_realm *realm)
+{
+	return realm->mtu ? realm->mtu : realm->path_mtu - DP_MAX_OVERHEAD;
+}
+
+int dp_adopt_realms(struct datapath *dp, struct cfg *cfg, const int *tun_fds)
+{
+	dp->realms = calloc(cfg->n_realms, sizeof(*dp->realms));
+	if (!dp->realms)
+		return -ENOMEM;
+	dp->n_realms = cfg->n_realms;
+	for (size_t i = 0; i < cfg->n_realms; i++) {
+		struct dp_realm *r = &dp->realms[i];
+		r->cfg = &cfg->realms[i];
+		r->tun_fd = tun_fds[i];
+		snprintf(r->ifname, sizeof(r->ifname), "%s", r->cfg->tun_name);
+		r->mtu = dp_realm_mtu(r->cfg);
+	}
+	return 0;
+}
+
 int dp_open_realms(struct datapath *dp, struct cfg *cfg)
 {
 	dp->realms = calloc(cfg->n_realms, sizeof(*dp->realms));
@@ -61,8 +83,7 @@ int dp_open_realms(struct datapath *dp, struct cfg *cfg)
 				  r->cfg->tun_name, strerror(-r->tun_fd));
 			return r->tun_fd;
 		}
-		r->mtu = r->cfg->mtu ? r->cfg->mtu
-				     : r->cfg->path_mtu - DP_MAX_OVERHEAD;
+		r->mtu = dp_realm_mtu(r->cfg);
 		int err = nl_link_up(r->ifname, r->mtu);
 		for (size_t a = 0; err == 0 && a < r->cfg->n_inner; a++) {
 			const struct cfg_inner_addr *ia = &r->cfg->inner[a];
@@ -107,8 +128,9 @@ static bool route_shared(struct datapath *dp, const struct child_sa *child,
 	return false;
 }
 
-static void route_ts(struct dp_realm *r, const struct traffic_selector *ts,
-		     bool add)
+static void route_ts(struct datapath *dp, struct dp_realm *r,
+		     const struct cfg_conn *conn,
+		     const struct traffic_selector *ts, bool add)
 {
 	int family;
 	uint8_t addr[16];
@@ -120,9 +142,15 @@ static void route_ts(struct dp_realm *r, const struct traffic_selector *ts,
 		return;
 	}
 	const struct cfg_inner_addr *src = inner_addr(r->cfg, family);
-	int err = add ? nl_route_add(r->ifname, family, addr, prefix,
-				     src ? src->addr : NULL)
-		      : nl_route_del(r->ifname, family, addr, prefix);
+	int err;
+	if (dp->route)
+		err = dp->route(dp->route_ctx, r, conn, add, family, addr,
+				prefix, src ? src->addr : NULL);
+	else if (add)
+		err = nl_route_add(r->ifname, family, addr, prefix,
+				   src ? src->addr : NULL);
+	else
+		err = nl_route_del(r->ifname, family, addr, prefix);
 	if (err < 0 && !(err == -ESRCH && !add))
 		log_warn("tun", "%s route %s via %s failed: %s",
 			 add ? "adding" : "removing", text, r->ifname,
@@ -141,7 +169,7 @@ int dp_install_traps(struct datapath *dp)
 			if (c->start_action != START_ACTION_TRAP)
 				continue;
 			for (size_t t = 0; t < c->n_remote_ts; t++)
-				route_ts(r, &c->remote_ts[t], true);
+				route_ts(dp, r, c, &c->remote_ts[t], true);
 		}
 	}
 	return 0;
@@ -160,7 +188,7 @@ static void set_routes(struct datapath *dp, struct child_sa *child, bool add)
 		/* A rekey's old and new SAs share their routes. */
 		if (!add && route_shared(dp, child, &child->remote_ts[i]))
 			continue;
-		route_ts(r, &child->remote_ts[i], add);
+		route_ts(dp, r, child->ike->conn, &child->remote_ts[i], add);
 	}
 }
 

@@ -58,6 +58,16 @@ struct dp_trap_queue {
 	size_t len[DP_TRAP_QUEUE];
 };
 
+/*
+ * Adds or removes a route for one of a connection's remote networks via a
+ * realm's TUN device.  An engine without privileges sends the request to
+ * the keeper; NULL in struct datapath means netlink directly.
+ */
+typedef int dp_route_fn(void *ctx, const struct dp_realm *realm,
+			const struct cfg_conn *conn, bool add, int family,
+			const uint8_t *addr, unsigned prefix,
+			const uint8_t *src);
+
 struct datapath {
 	struct ike_engine *eng;
 	struct dp_realm *realms;
@@ -66,6 +76,8 @@ struct datapath {
 	struct dp_sockets v6;
 	uint64_t drops[DP_DROP_COUNT];
 	struct dp_trap_queue traps[DP_TRAP_CONNS];
+	dp_route_fn *route;
+	void *route_ctx;
 	uint64_t keepalives_sent;
 	uint64_t keepalives_received;
 };
@@ -76,6 +88,10 @@ const char *dp_drop_name(enum dp_drop reason);
 int dp_open_sockets(struct datapath *dp, const struct cfg *cfg);
 /* Creates and configures each realm's TUN device. */
 int dp_open_realms(struct datapath *dp, struct cfg *cfg);
+/* Takes over TUN devices another process configured, one fd per realm. */
+int dp_adopt_realms(struct datapath *dp, struct cfg *cfg, const int *tun_fds);
+/* The tunnel MTU of a realm: configured, or path MTU minus overhead. */
+unsigned dp_realm_mtu(const struct cfg_realm *realm);
 void dp_close(struct datapath *dp);
 
 /* Routes the remote networks of on-traffic connections into the TUN. */

@@ -156,6 +156,17 @@ int control_open(struct control *ctl, const char *path,
 	return 0;
 }
 
+int control_adopt(struct control *ctl, int fd, const struct control_ctx *ctx)
+{
+	memset(ctl, 0, sizeof(*ctl));
+	ctl->ctx = *ctx;
+	ctl->epfd = -1;
+	ctl->listen_fd = fd;
+	/* The path stays empty: the process that bound it removes it. */
+	ctl->adopted = fd >= 0;
+	return fd >= 0 ? 0 : -EBADF;
+}
+
 int control_watch(struct control *ctl, int epfd, uint64_t tag)
 {
 	if (ctl->listen_fd < 0)
@@ -390,6 +401,12 @@ void control_close(struct control *ctl)
 		client_free(ctl, ctl->clients);
 	/* path is set only once the listener exists, so a zeroed or failed
 	 * struct control is left alone. */
+	if (ctl->adopted) {
+		close(ctl->listen_fd);
+		ctl->listen_fd = -1;
+		ctl->adopted = false;
+		return;
+	}
 	if (ctl->path[0] == '\0')
 		return;
 	close(ctl->listen_fd);

@@ -13,6 +13,7 @@
 #ifndef CREST_MGMT_CONTROL_H
 #define CREST_MGMT_CONTROL_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/un.h>
@@ -65,6 +66,7 @@ struct control_client;
 struct control {
 	struct control_ctx ctx;
 	int listen_fd;
+	bool adopted; /* listen_fd came from another process */
 	int epfd;
 	uint64_t tag; /* epoll tag of the listener; client tags are tag | fd */
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
@@ -87,6 +89,9 @@ int control_open(struct control *ctl, const char *path,
  * zero: client fds are registered under tag | fd.
  */
 int control_watch(struct control *ctl, int epfd, uint64_t tag);
+
+/* Serves a listening socket another process created (the keeper). */
+int control_adopt(struct control *ctl, int fd, const struct control_ctx *ctx);
 
 /* Handles readiness of the listener or of a client, given its fd. */
 void control_event(struct control *ctl, int fd);

@@ -157,12 +157,15 @@ crest_config() {
 }
 
 # Starts crestd for gateway NAME in namespace NS at debug level, with its
-# output in NAME.log: crest_start NAME NS. Unix socket paths are not per
-# namespace, so each crestd gets its own control socket, NAME.ctl.
+# output in NAME.log: crest_start NAME NS [CRESTD_OPTION...]. Unix socket
+# paths are not per namespace, so each crestd gets its own control socket,
+# NAME.ctl.
 crest_start() {
 	local name=$1 ns=$2
+	shift 2
 	ip netns exec "$ns" "$CRESTD" -c "$CREST_WORK/$name.conf" -l debug \
-		--control "$CREST_WORK/$name.ctl" >>"$CREST_WORK/$name.log" 2>&1 &
+		--control "$CREST_WORK/$name.ctl" "$@" \
+		>>"$CREST_WORK/$name.log" 2>&1 &
 	CREST_PIDS[$name]=$!
 	netns_track_pid "$!"
 }

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Privilege separation.  The keeper (root) holds the configuration, the
+ * PSKs, the TUN devices and the sockets, and starts the engine with fork
+ * and exec.  The engine runs IKE, ESP and the control socket as an
+ * unprivileged, chrooted, seccomp-confined process and asks the keeper
+ * for AUTH values and routes over a SOCK_SEQPACKET socket (src/ipc).
+ */
+#ifndef CREST_CRESTD_PRIVSEP_H
+#define CREST_CRESTD_PRIVSEP_H
+
+/* The descriptor number of the keeper's socket in the engine. */
+#define PRIVSEP_IPC_FD 3
+
+struct privsep_opts {
+	const char *config;  /* configuration file */
+	const char *control; /* control socket path */
+	const char *user;    /* the engine's user */
+	int log_level;	     /* -1: the file's */
+};
+
+/* Runs the keeper until SIGINT or SIGTERM; returns the exit status. */
+int keeper_main(const struct privsep_opts *o);
+/* Runs the engine on PRIVSEP_IPC_FD; returns the exit status. */
+int engine_main(const struct privsep_opts *o);
+
+#endif

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# crestd --privsep between two gateways: the engine runs as the crest user
+# with no capabilities, under seccomp and no_new_privs, chrooted into an
+# empty root-owned directory; it holds neither the PSK nor
+# prf(PSK, "Key Pad for IKEv2") in memory, while the keeper holds the PSK
+# (which proves the memory scan works); and after SIGKILL the keeper starts
+# a new engine that brings the tunnel back within 10 s.
+#
+# usage: test_privsep.sh CRESTD CRESTCTL
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib_crest.sh
+source "$here/lib_crest.sh"
+
+netns_require_root
+id crest >/dev/null 2>&1 || {
+	echo "SKIP: user crest not found: run scripts/deps.sh" >&2
+	exit 77
+}
+crest_init "$1" "$2"
+prefix=$(netns_prefix priv)
+netns_setup "$prefix"
+
+crest_config a local=192.0.2.1 remote=192.0.2.2 start_action=initiate
+crest_config b local=192.0.2.2 remote=192.0.2.1 side=b
+crest_start b "$NS_B" --privsep
+crest_wait_log b 'engine started' 10
+crest_start a "$NS_A" --privsep
+check "tunnel up with privilege separation" crest_wait_up a b 20
+check "ping through the tunnel" netns_exec "$NS_A" \
+	ping -c 3 -i 0.2 -W 2 -I 198.51.100.1 203.0.113.1
+
+keeper=${CREST_PIDS[a]}
+engine_of() {
+	pgrep -P "$1" | head -n 1
+}
+engine=$(engine_of "$keeper")
+check "the keeper has an engine child" test -n "$engine"
+
+echo "# the engine's credentials"
+status=$(cat "/proc/$engine/status")
+field() {
+	awk -v k="$1:" '$1 == k { print $2 }' <<<"$status"
+}
+crest_uid=$(id -u crest)
+crest_gid=$(id -g crest)
+check_eq "engine uid is crest's" "$crest_uid" "$(field Uid)"
+check_eq "engine gid is crest's" "$crest_gid" "$(field Gid)"
+check_not "engine uid is not 0" test "$(field Uid)" = 0
+for cap in CapInh CapPrm CapEff CapBnd CapAmb; do
+	check_eq "engine $cap is 0" 0000000000000000 "$(field "$cap")"
+done
+check_eq "engine Seccomp is 2 (filter)" 2 "$(field Seccomp)"
+check_eq "engine NoNewPrivs is 1" 1 "$(field NoNewPrivs)"
+root=$(readlink "/proc/$engine/root")
+check_eq "engine root is the chroot directory" /run/crest/empty "$root"
+check_eq "the chroot directory is empty" "" "$(ls -A "$root")"
+check_eq "the chroot directory is owned by root" 0 "$(stat -c %u "$root")"
+check_not "the crest user cannot write to it" \
+	su -s /bin/sh crest -c "touch $root/x"
+
+echo "# secrets in memory"
+# Prints how often each needle occurs in the writable and readable
+# mappings of process PID: the PSK and prf(PSK, "Key Pad for IKEv2").
+scan() {
+	python3 - "$1" <<'PY'
+import hashlib, hmac, re, sys
+pid = sys.argv[1]
+psk = b"crest netns test key, not for real use"
+pad = hmac.new(psk, b"Key Pad for IKEv2", hashlib.sha256).digest()
+needles = {"psk": psk, "pad": pad}
+found = {name: 0 for name in needles}
+CHUNK = 4 << 20
+# AddressSanitizer's shadow memory is a readable mapping of terabytes that
+# holds no program data; the heap and everything else are far smaller.
+LIMIT = 4 << 30
+with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
+    for line in maps:
+        m = re.match(r"([0-9a-f]+)-([0-9a-f]+) (\S+)", line)
+        start, end, perm = int(m[1], 16), int(m[2], 16), m[3]
+        if perm[0] != "r" or "[vvar]" in line or "[vsyscall]" in line:
+            continue
+        if end - start > LIMIT:
+            continue
+        # Each needle keeps its own overlap: len - 1 bytes of the previous
+        # chunk, too short to hold a whole match counted before.
+        tails = {name: b"" for name in needles}
+        for at in range(start, end, CHUNK):
+            try:
+                mem.seek(at)
+                data = mem.read(min(CHUNK, end - at))
+            except (OSError, ValueError, OverflowError):
+                break
+            for name, needle in needles.items():
+                found[name] += (tails[name] + data).count(needle)
+                tails[name] = data[-(len(needle) - 1):]
+print(found["psk"], found["pad"])
+PY
+}
+read -r keeper_psk _ < <(scan "$keeper")
+read -r engine_psk engine_pad < <(scan "$engine")
+check_ge "the scan finds the PSK in the keeper" 1 "$keeper_psk"
+check_eq "no PSK in the engine" 0 "$engine_psk"
+check_eq "no prf(PSK, key pad) in the engine" 0 "$engine_pad"
+
+echo "# engine killed"
+kill -KILL "$engine"
+start=$SECONDS
+check "a new engine comes up" wait_for 10 bash -c \
+	"test -n \"\$(pgrep -P $keeper)\" && test \"\$(pgrep -P $keeper)\" != $engine"
+check "traffic passes again within 10 s" wait_for 10 netns_exec "$NS_A" \
+	ping -c 1 -W 1 -I 198.51.100.1 203.0.113.1
+check_ge "it took at most 10 s" $((SECONDS - start)) 10
+new_engine=$(engine_of "$keeper")
+read -r engine_psk engine_pad < <(scan "$new_engine")
+check_eq "no PSK in the new engine either" 0 "$engine_psk"
+check_eq "no prf(PSK, key pad) in the new engine" 0 "$engine_pad"
+
+echo "# stop"
+rc=0
+crest_stop a || rc=$?
+check_eq "keeper exits 0 on SIGTERM" 0 "$rc"
+check "b sees the Delete" crest_wait_log b 'peer deleted the IKE SA' 5
+check_done
