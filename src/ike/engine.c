@@ -242,8 +242,9 @@ static void retransmit(struct ike_engine *eng, struct ike_sa *sa)
 		/* Like strongSwan's keyingtries = 1, a setup that never
 		 * completed is not retried; a tunnel that was up is. */
 		ike_sa_fail(eng, sa, "peer not responding",
-			    sa->established_ms ? sa->conn->dpd_action
-					       : SA_ACTION_CLEAR);
+			    sa->established_ms || sa->restarted
+				    ? sa->conn->dpd_action
+				    : SA_ACTION_CLEAR);
 		return;
 	}
 
@@ -416,7 +417,9 @@ void ike_sa_fail(struct ike_engine *eng, struct ike_sa *sa,
 		return;
 	if (action == SA_ACTION_RESTART) {
 		log_info("ike", "%s: restarting after: %s", conn->name, reason);
-		ike_engine_initiate(eng, conn);
+		/* ike_engine_initiate links the new SA at the head. */
+		if (ike_engine_initiate(eng, conn) == 0)
+			eng->sas->restarted = true;
 	} else if (action == SA_ACTION_HOLD) {
 		log_info("ike", "%s: %s; the next packet for the remote "
 			 "network restarts it", conn->name, reason);

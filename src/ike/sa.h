@@ -167,6 +167,9 @@ struct ike_sa {
 	uint64_t last_rx_ms;	    /* last authenticated message or ESP */
 	uint64_t rx_packets_seen;  /* inbound ESP packets at last_rx_ms */
 	uint64_t established_ms;
+	/* Started by dpd_action or close_action restart: its failures restart
+	 * it again, as those of an established SA do. */
+	bool restarted;
 	struct ike_sa *next;
 };
 
