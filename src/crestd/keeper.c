@@ -135,7 +135,10 @@ static void spawn(struct keeper *k)
 				 (char *)k->opts->config, "--user",
 				 (char *)k->opts->user, level[0] ? "-l" : NULL,
 				 level, NULL };
-		execv("/proc/self/exe", argv);
+		const char *exe = k->opts->engine_path
+					  ? k->opts->engine_path
+					  : "/proc/self/exe";
+		execv(exe, argv);
 		_exit(127);
 	}
 	close(fds[1]);

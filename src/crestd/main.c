@@ -29,6 +29,7 @@ struct options {
 	const char *check;
 	const char *control;
 	const char *user;
+	const char *engine_path; /* --engine-path, for tests */
 	int log_level;
 	bool privsep;
 	bool engine; /* started by the keeper as its engine */
@@ -59,6 +60,10 @@ static void usage(FILE *out)
 		"process\n"
 		"      --user NAME       the engine's user (default "
 		"\"crest\")\n"
+		"      --engine-path PATH\n"
+		"                        with --privsep, run PATH as the "
+		"engine instead\n"
+		"                        of crestd itself; for tests only\n"
 		"  -h, --help            show this help\n"
 		"\n"
 		"Signals: SIGINT and SIGTERM delete the SAs and stop; SIGUSR1 "
@@ -76,6 +81,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "privsep", no_argument, NULL, 'P' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "engine", no_argument, NULL, 'E' },
+		{ "engine-path", required_argument, NULL, 'e' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -103,6 +109,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'E':
 			o->engine = true;
+			break;
+		case 'e':
+			o->engine_path = optarg;
 			break;
 		case 'l':
 			o->log_level = log_level_parse(optarg);
@@ -170,7 +179,8 @@ int main(int argc, char **argv)
 	if (o.check)
 		return check_only(o.check);
 	struct privsep_opts po = { .config = o.config, .control = o.control,
-				   .user = o.user, .log_level = o.log_level };
+				   .user = o.user, .log_level = o.log_level,
+				   .engine_path = o.engine_path };
 	if (o.engine)
 		return engine_main(&po);
 	if (o.privsep)

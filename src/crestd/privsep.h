@@ -17,6 +17,8 @@ struct privsep_opts {
 	const char *control; /* control socket path */
 	const char *user;    /* the engine's user */
 	int log_level;	     /* -1: the file's */
+	/* Program the keeper runs as the engine, or NULL for crestd itself. */
+	const char *engine_path;
 };
 
 /* Runs the keeper until SIGINT or SIGTERM; returns the exit status. */
