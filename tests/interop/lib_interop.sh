@@ -476,3 +476,24 @@ crest_log_count() {
 ss_log_count() {
 	grep -Ec -- "$1" "$SS_LOG" || true
 }
+
+# ---- additions for the privilege separation test ----
+
+# Starts crestd for a side like crest_start, with extra crestd options such
+# as --privsep: crest_start_with_options SIDE [CRESTD_OPTION...].
+crest_start_with_options() {
+	local side=$1 ns pid
+	shift
+	ns=$(side_ns "$side")
+	: >"$WORK/$side/crestd.log"
+	ip netns exec "$ns" "$CRESTD" -c "$WORK/$side/crestd.conf" -l debug \
+		--control "$WORK/$side/crestd.ctl" "$@" \
+		>>"$WORK/$side/crestd.log" 2>&1 &
+	pid=$!
+	netns_track_pid "$pid"
+	printf -v "CREST_PID_$side" %s "$pid"
+	wait_for 10 crest_sas "$side" || {
+		log_dump "$WORK/$side/crestd.log"
+		netns_fail "crestd on side $side did not start"
+	}
+}
