@@ -2,6 +2,7 @@
 /* crestd: loads the configuration and runs IKE and ESP. */
 #include <errno.h>
 #include <getopt.h>
+#include <grp.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +29,7 @@ struct options {
 	const char *config;
 	const char *check;
 	const char *control;
+	const char *control_group; /* NULL: the socket stays 0600 */
 	const char *user;
 	const char *engine_path; /* --engine-path, for tests */
 	int log_level;
@@ -38,8 +40,9 @@ struct options {
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"usage: crestd [-c FILE] [--control PATH] [--log-level LEVEL]\n"
-		"              [--privsep [--user NAME]]\n"
+		"usage: crestd [-c FILE] [--control PATH] "
+		"[--control-group NAME]\n"
+		"              [--log-level LEVEL] [--privsep [--user NAME]]\n"
 		"       crestd --check FILE\n"
 		"\n"
 		"  -c, --config FILE     configuration file (default "
@@ -49,6 +52,11 @@ static void usage(FILE *out)
 		"                        0 if valid, 1 with the error if not\n"
 		"      --control PATH    control socket for crestctl (default\n"
 		"                        " CONTROL_DEFAULT_PATH ")\n"
+		"      --control-group NAME\n"
+		"                        give group NAME access to the control "
+		"socket\n"
+		"                        (mode 0660 instead of 0600); not with "
+		"--privsep\n"
 		"  -l, --log-level LEVEL error, warn, info, debug or trace; "
 		"overrides\n"
 		"                        the file's log_level\n"
@@ -78,6 +86,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "check", required_argument, NULL, 'k' },
 		{ "log-level", required_argument, NULL, 'l' },
 		{ "control", required_argument, NULL, 'C' },
+		{ "control-group", required_argument, NULL, 'G' },
 		{ "privsep", no_argument, NULL, 'P' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "engine", no_argument, NULL, 'E' },
@@ -100,6 +109,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'C':
 			o->control = optarg;
+			break;
+		case 'G':
+			o->control_group = optarg;
 			break;
 		case 'P':
 			o->privsep = true;
@@ -137,6 +149,44 @@ static int parse_args(int argc, char **argv, struct options *o)
 		return 2;
 	}
 	return 0;
+}
+
+/*
+ * Looks up the group of --control-group.  Returns 0, or the exit status
+ * after printing why the group cannot be used.
+ */
+static int find_control_group(const struct options *o, gid_t *gid)
+{
+	*gid = CONTROL_NO_GROUP;
+	if (!o->control_group)
+		return 0;
+	/* NOTE: the keeper creates the socket under --privsep and does not
+	 * take a group yet. */
+	if (o->privsep) {
+		fprintf(stderr, "crestd: --control-group does not work with "
+		                "--privsep yet; leave out one of them\n");
+		return 2;
+	}
+	errno = 0;
+	const struct group *gr = getgrnam(o->control_group);
+	if (gr) {
+		*gid = gr->gr_gid;
+		return 0;
+	}
+	/* getgrnam(3) lists these errno values for a name that is not found. */
+	if (errno == 0 || errno == ENOENT || errno == ESRCH || errno == EBADF ||
+	    errno == EPERM)
+		fprintf(stderr,
+		        "crestd: unknown group \"%s\" in "
+		        "--control-group; create it (groupadd %s) or name an "
+		        "existing group\n",
+		        o->control_group, o->control_group);
+	else
+		fprintf(stderr,
+		        "crestd: failed to look up group \"%s\" in "
+		        "--control-group: %s\n",
+		        o->control_group, strerror(errno));
+	return 1;
 }
 
 static int load(const char *path, struct cfg *cfg, struct secrets *secrets)
@@ -178,6 +228,10 @@ int main(int argc, char **argv)
 		return rc;
 	if (o.check)
 		return check_only(o.check);
+	gid_t control_gid;
+	rc = find_control_group(&o, &control_gid);
+	if (rc)
+		return rc;
 	struct privsep_opts po = { .config = o.config, .control = o.control,
 				   .user = o.user, .log_level = o.log_level,
 				   .engine_path = o.engine_path };
@@ -208,7 +262,7 @@ int main(int argc, char **argv)
 				       .reload_arg = &d.reload };
 	/* The tunnels work without the control socket, so a path that is
 	 * taken or not writable costs only crestctl access. */
-	if (control_open(&d.ctl, o.control, &ctl_ctx) < 0)
+	if (control_open_group(&d.ctl, o.control, control_gid, &ctl_ctx) < 0)
 		log_warn("crestd", "running without a control socket: "
 			 "crestctl cannot reach this daemon");
 	if (dp_open_sockets(&d.dp, &d.cfg) < 0 ||

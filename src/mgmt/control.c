@@ -90,7 +90,23 @@ static int remove_stale(const char *path)
 	return unlink(path) < 0 ? -errno : 0;
 }
 
-static int bind_listen(const char *path)
+/*
+ * Gives the socket file its group and final mode, before listen.  Until
+ * listen runs, every connect fails, and the file is 0600 until chmod, so
+ * only the owner could ever connect before the group gets access.
+ */
+static int set_access(const char *path, gid_t group)
+{
+	mode_t mode = 0600;
+	if (group != CONTROL_NO_GROUP) {
+		if (chown(path, (uid_t)-1, group) < 0)
+			return -errno;
+		mode = 0660;
+	}
+	return chmod(path, mode) < 0 ? -errno : 0;
+}
+
+static int bind_listen(const char *path, gid_t group)
 {
 	struct sockaddr_un sun = {.sun_family = AF_UNIX};
 	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s", path);
@@ -108,8 +124,10 @@ static int bind_listen(const char *path)
 		close(fd);
 		return rc;
 	}
-	if (chmod(path, 0600) < 0 || listen(fd, CONTROL_MAX_CLIENTS) < 0) {
+	rc = set_access(path, group);
+	if (rc == 0 && listen(fd, CONTROL_MAX_CLIENTS) < 0)
 		rc = -errno;
+	if (rc < 0) {
 		close(fd);
 		unlink(path);
 		return rc;
@@ -135,6 +153,12 @@ static const char *open_error_text(int rc)
 int control_open(struct control *ctl, const char *path,
                  const struct control_ctx *ctx)
 {
+	return control_open_group(ctl, path, CONTROL_NO_GROUP, ctx);
+}
+
+int control_open_group(struct control *ctl, const char *path, gid_t group,
+                       const struct control_ctx *ctx)
+{
 	memset(ctl, 0, sizeof(*ctl));
 	ctl->listen_fd = -1;
 	ctl->epfd = -1;
@@ -143,7 +167,7 @@ int control_open(struct control *ctl, const char *path,
 	int rc = strlen(path) < sizeof(ctl->path) ? 0 : -ENAMETOOLONG;
 	rc = rc ?: make_parent(path);
 	rc = rc ?: remove_stale(path);
-	rc = rc ?: bind_listen(path);
+	rc = rc ?: bind_listen(path, group);
 	if (rc < 0) {
 		log_error("control",
 		          "failed to create the control socket %s: %s", path,
@@ -152,7 +176,11 @@ int control_open(struct control *ctl, const char *path,
 	}
 	ctl->listen_fd = rc;
 	snprintf(ctl->path, sizeof(ctl->path), "%s", path);
-	log_info("control", "listening on %s", path);
+	if (group == CONTROL_NO_GROUP)
+		log_info("control", "listening on %s", path);
+	else
+		log_info("control", "listening on %s, mode 0660, group ID %u",
+		         path, (unsigned)group);
 	return 0;
 }
 

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include <sys/un.h>
 
 #include "config/config.h"
@@ -27,6 +28,8 @@
  * clients have no idle timeout yet. */
 #define CONTROL_MAX_CLIENTS 16
 #define CONTROL_MAX_REQUEST 4096 /* bytes of one request line */
+/* The group argument of control_open_group for a socket without one. */
+#define CONTROL_NO_GROUP ((gid_t)-1)
 
 /* What a configuration reload did, for the reload command's response. */
 struct control_reload_result {
@@ -82,6 +85,15 @@ struct control {
  */
 int control_open(struct control *ctl, const char *path,
                  const struct control_ctx *ctx);
+
+/*
+ * Creates the listening socket as control_open does, but with mode 0660
+ * and the group ID group, so that members of that group can connect too.
+ * With CONTROL_NO_GROUP it is control_open.  Returns the errors of
+ * control_open, and -EPERM if the daemon may not give the file that group.
+ */
+int control_open_group(struct control *ctl, const char *path, gid_t group,
+                       const struct control_ctx *ctx);
 
 /*
  * Adds the listener to epfd under tag; does nothing if control_open

@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# crestd --control-group: with --control-group crest the control socket is
+# srw-rw---- root:crest, so crestctl run as the user crest can query it and
+# the user nobody cannot. Without the option the socket is srw------- and
+# the user crest gets exit status 3 with "permission denied". An unknown
+# group and --privsep with a group stop crestd at start-up.
+#
+# Needs root, setpriv, and the user and group crest that scripts/deps.sh
+# creates; exits 77 otherwise.
+#
+# usage: test_crestctl_group.sh CRESTD CRESTCTL
+set -euo pipefail
+
+usage="usage: test_crestctl_group.sh CRESTD CRESTCTL"
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib_crest.sh
+source "$here/lib_crest.sh"
+
+netns_require_root
+if ! getent group crest >/dev/null || ! getent passwd crest >/dev/null; then
+	echo "SKIP: no user and group crest: run scripts/deps.sh" >&2
+	exit 77
+fi
+if ! getent passwd nobody >/dev/null || ! command -v setpriv >/dev/null; then
+	echo "SKIP: the user nobody or setpriv (util-linux) is missing" >&2
+	exit 77
+fi
+crest_init "${1:?$usage}" "${2:?$usage}"
+# The users crest and nobody must reach the socket and crestctl: the work
+# folder becomes searchable but not listable, and crestctl is copied into
+# it because the build folder may not be searchable. The secrets file
+# stays at mode 0600.
+chmod 711 "$CREST_WORK"
+install -m 755 "$CRESTCTL" "$CREST_WORK/crestctl"
+
+netns_setup "$(netns_prefix grp)"
+crest_config a local="$ADDR_A4" remote="$ADDR_B4"
+socket=$CREST_WORK/a.ctl
+
+# Runs crestctl status on the socket as user NAME with only NAME's groups:
+# crestctl_as NAME.
+crestctl_as() {
+	setpriv --reuid "$1" --regid "$(id -g "$1")" --init-groups \
+		"$CREST_WORK/crestctl" --socket "$socket" --json status
+}
+
+# Runs crestd on the side a configuration with extra options, expecting it
+# to exit at once, and prints its output: crestd_fails [CRESTD_OPTION...].
+crestd_fails() {
+	netns_exec "$NS_A" timeout 10 "$CRESTD" -c "$CREST_WORK/a.conf" \
+		--control "$socket" "$@" 2>&1
+}
+
+echo "# unknown group"
+rc=0
+out=$(crestd_fails --control-group crest-no-such-group) || rc=$?
+check_eq "unknown group: crestd exits 1" 1 "$rc"
+check "unknown group: message names the group" \
+	grep -qF '"crest-no-such-group"' <<<"$out"
+check "unknown group: message says unknown group" \
+	grep -qF "unknown group" <<<"$out"
+check_not "unknown group: no socket file" test -e "$socket"
+check_not "unknown group: no TUN device" netns_exec "$NS_A" ip link show crest0
+
+echo "# --privsep with a group"
+rc=0
+out=$(crestd_fails --privsep --control-group crest) || rc=$?
+check_eq "privsep: crestd exits 2" 2 "$rc"
+check "privsep: message names both options" \
+	grep -qF -- "--control-group does not work with --privsep" <<<"$out"
+check_not "privsep: no socket file" test -e "$socket"
+
+echo "# --control-group crest"
+crest_start a "$NS_A" --control-group crest
+check "group: crestd creates the socket" wait_for 10 test -S "$socket"
+check_eq "group: socket mode is srw-rw----" "srw-rw----" \
+	"$(stat -c %A "$socket")"
+check_eq "group: socket owner is root" root "$(stat -c %U "$socket")"
+check_eq "group: socket group is crest" crest "$(stat -c %G "$socket")"
+check "group: crestd logs the mode and group" \
+	crest_wait_log a "listening on $socket, mode 0660, group ID $(getent group crest | cut -d: -f3)" 5
+out=$(crestctl_as crest 2>&1) || true
+check "group: user crest gets the status" \
+	jq -e --argjson pid "${CREST_PIDS[a]}" '.pid == $pid' <<<"$out"
+rc=0
+out=$(crestctl_as nobody 2>&1) || rc=$?
+check_eq "group: user nobody gets exit status 3" 3 "$rc"
+check "group: user nobody gets permission denied" \
+	grep -qF "permission denied" <<<"$out"
+check "group: root gets the status" \
+	"$CRESTCTL" --socket "$socket" --json status
+rc=0
+crest_stop a || rc=$?
+check_eq "group: crestd exits 0 on TERM" 0 "$rc"
+check_not "group: crestd removes the socket" test -e "$socket"
+
+echo "# without --control-group"
+crest_start a "$NS_A"
+check "default: crestd creates the socket" wait_for 10 test -S "$socket"
+check_eq "default: socket mode is srw-------" "srw-------" \
+	"$(stat -c %A "$socket")"
+check_eq "default: socket owner is root" root "$(stat -c %U "$socket")"
+rc=0
+out=$(crestctl_as crest 2>&1) || rc=$?
+check_eq "default: user crest gets exit status 3" 3 "$rc"
+check "default: user crest gets permission denied" \
+	grep -qF "permission denied" <<<"$out"
+check "default: root gets the status" \
+	"$CRESTCTL" --socket "$socket" --json status
+rc=0
+crest_stop a || rc=$?
+check_eq "default: crestd exits 0 on TERM" 0 "$rc"
+
+check_done
