@@ -22,6 +22,7 @@
 #include "crestd/privsep.h"
 #include "dataplane/datapath.h"
 #include "ike/auth.h"
+#include "ike/sa.h"
 #include "ipc/ipc.h"
 #include "ipc/state.h"
 #include "ipc/transport.h"
@@ -86,6 +87,17 @@ static bool route_allowed(void *ctx, const struct ipc_route_request *rq)
 	struct traffic_selector want;
 	if (ts_from_prefix(rq->family, rq->prefix, rq->prefix_len, &want) < 0)
 		return false;
+
+	/* A route over the gateways' own addresses would send IKE and ESP
+	 * into the tunnel and cut the peer off, whatever the selectors. */
+	const struct sockaddr_storage *ends[] = { &c->local_addr,
+						  &c->remote_addr };
+	for (size_t i = 0; i < 2; i++) {
+		size_t alen;
+		const uint8_t *a = sockaddr_addr(ends[i], &alen);
+		if (ts_contains_addr(&want, ends[i]->ss_family, a))
+			return false;
+	}
 	for (size_t i = 0; i < c->n_remote_ts; i++) {
 		struct traffic_selector x;
 		if (ts_intersect(&want, &c->remote_ts[i], &x) &&

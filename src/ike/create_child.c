@@ -247,7 +247,7 @@ static enum handler_status child_in(struct ike_ctx *ctx, struct ccsa *x)
 	}
 	random_bytes(nonce, sizeof(nonce));
 	if (old) {
-		rekey_note_peer_rekey(sa, old, child, x->nonce->body,
+		rekey_note_peer_rekey(sa, old, x->nonce->body,
 				      x->nonce->len, nonce, sizeof(nonce));
 		child->replaces_spi = old->spi_in;
 		child->out_ready = false;
@@ -425,6 +425,7 @@ static enum handler_status child_rekey_response(struct ike_ctx *ctx,
 	struct ike_pending *pd = &sa->pending;
 	const struct cfg_conn *c = sa->conn;
 	struct child_sa *old = pd->child;
+	uint32_t old_spi = pd->child_spi;
 	struct ike_proposal chosen;
 	uint8_t shared[CRYPTO_MAX_DH_SHARED];
 	size_t shared_len = sizeof(shared);
@@ -459,10 +460,10 @@ static enum handler_status child_rekey_response(struct ike_ctx *ctx,
 	ike_pending_clear(sa);
 	int err = child_install(ctx->eng, sa, child, &k);
 	secure_zero(shared, sizeof(shared));
-	if (err < 0 || !old)
+	if (err < 0)
 		return H_CONTINUE;
-	rekey_child_done(ctx->eng, sa, old, child, ni, ni_len, x->nonce->body,
-			 x->nonce->len);
+	rekey_child_done(ctx->eng, sa, old_spi, old, child, ni, ni_len,
+			 x->nonce->body, x->nonce->len);
 	return H_CONTINUE;
 }
 

@@ -48,6 +48,20 @@ static void delete_children(struct ike_ctx *ctx, const struct ike_delete *d,
 	}
 }
 
+/*
+ * The peer won a simultaneous IKE SA rekey and deleted the old SA before
+ * our own rekey of it completed: the peer's new SA is the one that stays.
+ */
+static void note_lost_collision(struct ike_sa *sa)
+{
+	if (!sa->ike_collision.min_len || !sa->rekeyed_to)
+		return;
+	sa->rekeyed_to->collisions++;
+	memset(&sa->ike_collision, 0, sizeof(sa->ike_collision));
+	ike_log(sa, LOG_INFO, "simultaneous IKE SA rekey resolved: the peer "
+		"deleted the old IKE SA first, its new one stays");
+}
+
 static enum handler_status info_request_in(struct ike_ctx *ctx)
 {
 	uint8_t spis[64 * 4];
@@ -61,6 +75,8 @@ static enum handler_status info_request_in(struct ike_ctx *ctx)
 			continue;
 		if (d.protocol == PROTO_IKE) {
 			ike_log(ctx->sa, LOG_INFO, "peer deleted the IKE SA");
+			note_lost_collision(ctx->sa);
+			rekey_ike_peer_deleting(ctx->eng, ctx->sa);
 			ctx->delete_sa = true;
 			return H_DONE; /* the response is empty */
 		}

@@ -36,6 +36,7 @@ static int start_task(struct ike_engine *eng, struct ike_sa *sa,
 		return -EBUSY;
 	sa->pending.task = task;
 	sa->pending.child = child;
+	sa->pending.child_spi = child ? child->spi_in : 0;
 	if (child && task == TASK_CHILD_REKEY)
 		child->rekeying = true;
 	int err = ike_send_request(eng, sa, exchange);
@@ -78,17 +79,17 @@ static void lower_nonce(const uint8_t *ni, size_t ni_len, const uint8_t *nr,
 	*out_len = i_lower ? ni_len : nr_len;
 }
 
-void rekey_note_peer_rekey(struct ike_sa *sa, struct child_sa *old,
-			   struct child_sa *theirs, const uint8_t *ni,
-			   size_t ni_len, const uint8_t *nr, size_t nr_len)
+void rekey_note_peer_rekey(struct ike_sa *sa, const struct child_sa *old,
+			   const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+			   size_t nr_len)
 {
-	if (sa->pending.task != TASK_CHILD_REKEY || sa->pending.child != old)
+	if (sa->pending.task != TASK_CHILD_REKEY ||
+	    sa->pending.child_spi != old->spi_in)
 		return;
 	const uint8_t *low;
 	size_t low_len;
 	lower_nonce(ni, ni_len, nr, nr_len, &low, &low_len);
-	sa->collision.old = old;
-	sa->collision.theirs = theirs;
+	sa->collision.old_spi = old->spi_in;
 	memcpy(sa->collision.min_nonce, low, low_len);
 	sa->collision.min_len = low_len;
 	ike_log(sa, LOG_INFO,
@@ -134,6 +135,15 @@ void rekey_ike_done(struct ike_engine *eng, struct ike_sa *old,
 			: NULL;
 	rekey_ike_switch(eng, old, ours);
 	if (!theirs) {
+		if (old->ike_collision.min_len) {
+			/* The peer deleted its redundant SA already. */
+			ours->collisions++;
+			ike_log(ours, LOG_INFO, "simultaneous IKE SA rekey "
+				"resolved: the peer's new IKE SA is redundant "
+				"and gone");
+			memset(&old->ike_collision, 0,
+			       sizeof(old->ike_collision));
+		}
 		ike_sa_delete(eng, old);
 		return;
 	}
@@ -154,18 +164,23 @@ void rekey_ike_done(struct ike_engine *eng, struct ike_sa *old,
 		ike_sa_delete(eng, ours);
 		return;
 	}
-	/* Ours survives: take the CHILD_SAs over; the peer deletes its SA. */
+	/* Ours survives: take the CHILD_SAs over; the peer deletes its SA.
+	 * Our Delete of the old SA can reach the peer before its response
+	 * does, and then it never learns that its SA is redundant: close
+	 * that SA here if the peer has not deleted it in 3 s. */
 	rekey_ike_switch(eng, theirs, ours);
+	theirs->expire_ms = eng->now_ms + 3000;
+	theirs->rekey_ms = 0;
 	ours->collisions++;
 	ike_sa_delete(eng, old);
 }
 
 void rekey_child_done(struct ike_engine *eng, struct ike_sa *sa,
-		      struct child_sa *old, struct child_sa *ours,
-		      const uint8_t *ni, size_t ni_len, const uint8_t *nr,
-		      size_t nr_len)
+		      uint32_t old_spi, struct child_sa *old,
+		      struct child_sa *ours, const uint8_t *ni, size_t ni_len,
+		      const uint8_t *nr, size_t nr_len)
 {
-	if (sa->collision.old == old && old) {
+	if (sa->collision.min_len && sa->collision.old_spi == old_spi) {
 		const uint8_t *low;
 		size_t low_len;
 		lower_nonce(ni, ni_len, nr, nr_len, &low, &low_len);
@@ -175,9 +190,8 @@ void rekey_child_done(struct ike_engine *eng, struct ike_sa *sa,
 		memset(&sa->collision, 0, sizeof(sa->collision));
 		ike_log(sa, LOG_INFO,
 			"simultaneous rekey of CHILD_SA %08x_i resolved: %s "
-			"CHILD_SA %08x_i is redundant",
-			old->spi_in, lost ? "our" : "the peer's",
-			lost ? ours->spi_in : 0);
+			"CHILD_SA is redundant",
+			old_spi, lost ? "our new" : "the peer's new");
 		if (lost) {
 			/* The peer deletes the old SA; we delete ours. */
 			ours->replaced = true;
@@ -185,6 +199,9 @@ void rekey_child_done(struct ike_engine *eng, struct ike_sa *sa,
 			return;
 		}
 	}
+	/* The peer may have deleted the old SA already. */
+	if (!old)
+		return;
 	old->replaced = true;
 	rekey_delete_children(eng, sa, old);
 }
@@ -232,8 +249,6 @@ void child_remove(struct ike_engine *eng, struct ike_sa *sa,
 			c->out_ready = true;
 	if (sa->pending.child == child)
 		sa->pending.child = NULL;
-	if (sa->collision.old == child || sa->collision.theirs == child)
-		memset(&sa->collision, 0, sizeof(sa->collision));
 	ike_log(sa, LOG_INFO, "CHILD_SA %08x_i %08x_o removed", child->spi_in,
 		child->spi_out);
 	child_sa_free(child);
@@ -372,4 +387,25 @@ void rekey_reauth_done(struct ike_engine *eng, struct ike_sa *sa)
 	old->rekeyed_to = sa;
 	if (ike_sa_delete(eng, old) < 0)
 		ike_sa_kill(eng, old, "replaced by reauthentication");
+}
+
+void rekey_ike_peer_deleting(struct ike_engine *eng, struct ike_sa *sa)
+{
+	if (!sa->children)
+		return;
+	for (struct ike_sa *old = eng->sas; old; old = old->next) {
+		if (old == sa || old->state != IKE_STATE_ESTABLISHED ||
+		    old->pending.task != TASK_IKE_REKEY ||
+		    old->ike_collision.spi_i != sa->spi_i ||
+		    old->ike_collision.spi_r != sa->spi_r)
+			continue;
+		/* The peer lost the collision and deletes the SA its own
+		 * exchange created, which took our CHILD_SAs when we answered
+		 * it.  They go back to the old SA, and from there to the SA our
+		 * own rekey creates. */
+		ike_log(sa, LOG_INFO, "peer deletes its redundant IKE SA: "
+			"its CHILD_SAs wait for our rekey");
+		rekey_ike_switch(eng, sa, old);
+		return;
+	}
 }

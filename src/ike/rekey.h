@@ -37,9 +37,9 @@ void rekey_reauth_done(struct ike_engine *eng, struct ike_sa *sa);
 void rekey_set_ike_lifetimes(struct ike_engine *eng, struct ike_sa *sa);
 
 /* Responder: records the peer's rekey of `old` if we are rekeying it too. */
-void rekey_note_peer_rekey(struct ike_sa *sa, struct child_sa *old,
-			   struct child_sa *theirs, const uint8_t *ni,
-			   size_t ni_len, const uint8_t *nr, size_t nr_len);
+void rekey_note_peer_rekey(struct ike_sa *sa, const struct child_sa *old,
+			   const uint8_t *ni, size_t ni_len, const uint8_t *nr,
+			   size_t nr_len);
 /* Responder: records the peer's IKE SA rekey if we are rekeying it too. */
 void rekey_note_peer_ike_rekey(struct ike_sa *old, const struct ike_sa *theirs,
 			       const uint8_t *ni, size_t ni_len,
@@ -56,14 +56,22 @@ void rekey_ike_done(struct ike_engine *eng, struct ike_sa *old,
 		    const uint8_t *nr, size_t nr_len);
 
 /*
- * Initiator: our rekey of `old` created `ours`.  Marks old replaced and
- * deletes it, unless the peer rekeyed old too and our exchange holds the
+ * Initiator: our rekey of the CHILD_SA with inbound SPI old_spi created
+ * `ours`; old is that SA, or NULL if the peer deleted it meanwhile.  Marks
+ * old replaced and deletes it, unless the peer rekeyed old too and our exchange holds the
  * lowest nonce (RFC 7296 2.8.1); then ours is the redundant one.
  */
 void rekey_child_done(struct ike_engine *eng, struct ike_sa *sa,
-		      struct child_sa *old, struct child_sa *ours,
-		      const uint8_t *ni, size_t ni_len, const uint8_t *nr,
-		      size_t nr_len);
+		      uint32_t old_spi, struct child_sa *old,
+		      struct child_sa *ours, const uint8_t *ni, size_t ni_len,
+		      const uint8_t *nr, size_t nr_len);
+
+/*
+ * Called before an IKE SA the peer deleted is closed: if it is the peer's
+ * redundant SA from a simultaneous rekey, moves its CHILD_SAs back to the
+ * old SA whose rekey of ours is still running.
+ */
+void rekey_ike_peer_deleting(struct ike_engine *eng, struct ike_sa *sa);
 
 /* Moves old's CHILD_SAs to its replacement and makes that one current. */
 void rekey_ike_switch(struct ike_engine *eng, struct ike_sa *old,

@@ -75,7 +75,8 @@ enum ike_task {
 
 struct ike_pending {
 	enum ike_task task;
-	struct child_sa *child; /* rekeyed or deleted */
+	struct child_sa *child; /* rekeyed or deleted; NULL once it is gone */
+	uint32_t child_spi;	/* its inbound SPI */
 	uint32_t spi;		/* our inbound SPI of the new CHILD_SA */
 	uint64_t ike_spi;	/* our SPI of the new IKE SA */
 	struct crypto_dh *dh;	/* PFS or IKE rekey key pair */
@@ -138,10 +139,9 @@ struct ike_sa {
 
 	struct ike_pending pending;
 	/* The peer rekeyed the CHILD_SA we are rekeying (RFC 7296 2.8.1):
-	 * the SA it created and the lower nonce of its exchange. */
+	 * which one, and the lower nonce of the peer's exchange. */
 	struct {
-		struct child_sa *old;
-		struct child_sa *theirs;
+		uint32_t old_spi; /* inbound SPI of the rekeyed CHILD_SA */
 		uint8_t min_nonce[IKE_NONCE_MAX];
 		size_t min_len;
 	} collision;

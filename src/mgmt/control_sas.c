@@ -127,7 +127,13 @@ static json_t *sa_base_json(const struct ike_sa *sa)
 
 static json_t *sa_json(const struct ike_sa *sa)
 {
-	return add_lifetimes(sa_base_json(sa), sa->rekey_ms, sa->expire_ms);
+	json_t *o = add_lifetimes(sa_base_json(sa), sa->rekey_ms,
+				  sa->expire_ms);
+	/* Simultaneous rekeys this SA resolved (RFC 7296 2.8.1, 2.8.2). */
+	if (o)
+		json_object_set_new(o, "collisions",
+				    control_u64(sa->collisions));
+	return o;
 }
 
 json_t *control_cmd_sas(const struct control_ctx *ctx, const json_t *req)
