@@ -98,10 +98,12 @@ run_ping() {
 	echo "# IKE SA rekeys: $ikes done, started by crestd $crest_ike, by strongSwan $ss_ike"
 	check_ge "at least 5 CHILD_SA rekeys" 5 "$children"
 	check_ge "at least 5 IKE SA rekeys" 5 "$ikes"
-	check_eq "strongSwan establishes as many CHILD_SAs as crestd" \
-		"$((children + 1))" "$ss_children"
-	check_eq "strongSwan completes as many IKE SA rekeys as crestd" \
-		"$ikes" "$ss_ikes"
+	# The logs are read while the SAs keep rekeying, so one side may
+	# have logged one rekey more than the other at that moment.
+	check "strongSwan establishes as many CHILD_SAs as crestd, give or take one" \
+		within_one "$((children + 1))" "$ss_children"
+	check "strongSwan completes as many IKE SA rekeys as crestd, give or take one" \
+		within_one "$ikes" "$ss_ikes"
 	check_ge "crestd starts some CHILD_SA rekeys" 1 "$crest_child"
 	check_ge "strongSwan starts some CHILD_SA rekeys" 1 "$ss_child"
 	# Each side starts an IKE SA rekey with probability 1/2 each time,
@@ -121,6 +123,12 @@ run_ping() {
 		crest_sas_match a '(.sas | length) == 1 and
 			([.sas[0].children[] | select(.replaced | not)]
 			 | length) == 1'
+}
+
+# Succeeds when two counts differ by at most one: within_one A B.
+within_one() {
+	local d=$(($1 - $2))
+	((d >= -1 && d <= 1))
 }
 
 # Sends a file from a to b over TCP at about 400 kB/s, so that 10 MB take

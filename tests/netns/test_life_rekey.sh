@@ -77,8 +77,15 @@ run_ping() {
 	echo "# IKE SA rekeys: $ikes done, started by a $ike_a, by b $ike_b"
 	check_ge "at least 5 CHILD_SA rekeys" 5 "$children"
 	check_ge "at least 5 IKE SA rekeys" 5 "$ikes"
-	check_eq "b completes as many CHILD_SA and IKE SA rekeys as a" \
-		"$children $ikes" "$(rekeys_done b)"
+	# The logs are read while the SAs keep rekeying, so one side may
+	# have logged one rekey more than the other at that moment.
+	local children_b ikes_b
+	read -r children_b ikes_b < <(rekeys_done b)
+	check "b completes as many CHILD_SA rekeys as a, give or take one" \
+		test "$((children - children_b))" -ge -1 -a \
+		"$((children - children_b))" -le 1
+	check "b completes as many IKE SA rekeys as a, give or take one" \
+		test "$((ikes - ikes_b))" -ge -1 -a "$((ikes - ikes_b))" -le 1
 	check_ge "a starts some CHILD_SA rekeys" 1 "$child_a"
 	check_ge "b starts some CHILD_SA rekeys" 1 "$child_b"
 	# Each side starts an IKE SA rekey with probability 1/2 each time,
