@@ -37,7 +37,7 @@ static uint32_t next_id = 1;
 static void handle_route_reply(const struct ipc_msg *m)
 {
 	if (m->u.route_reply.error)
-		log_warn("engine", "the keeper refused a route: %s",
+		log_warn("engine", "the keeper rejected a route: %s",
 			 strerror(-m->u.route_reply.error));
 }
 

@@ -274,7 +274,7 @@ static void serve_one(struct keeper *k)
 		ipc_state_complete(&k->st, m.id);
 	secure_zero(buf, sizeof(buf));
 	if (err < 0)
-		log_warn("keeper", "cannot answer the engine: %s",
+		log_warn("keeper", "cannot respond to the engine: %s",
 			 strerror(-err));
 }
 

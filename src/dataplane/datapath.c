@@ -288,7 +288,7 @@ static struct child_sa *route_lookup(struct datapath *dp,
 }
 
 /*
- * Answers an inner packet too large for the tunnel.  The ICMP message
+ * Responds to an inner packet too large for the tunnel.  The ICMP message
  * comes from the packet's destination: a source address of this host
  * would make the kernel drop it as a martian.
  */

@@ -111,7 +111,7 @@ int ike_send_request(struct ike_engine *eng, struct ike_sa *sa,
 /* Marks an SA dead, removes its children from the data path. */
 void ike_sa_kill(struct ike_engine *eng, struct ike_sa *sa,
 		 const char *reason);
-/* Sends an INFORMATIONAL Delete for the IKE SA and waits for the answer. */
+/* Sends an INFORMATIONAL Delete for the IKE SA and waits for the response. */
 int ike_sa_delete(struct ike_engine *eng, struct ike_sa *sa);
 
 /* Logs every SA and the drop counters at info level. */

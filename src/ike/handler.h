@@ -39,7 +39,7 @@ struct ike_ctx {
 	struct ike_builder *out;	/* payloads of the message we build */
 	const struct sockaddr_storage *from; /* of the received message */
 	const struct sockaddr_storage *to;
-	uint16_t notify;	  /* error notify to answer with */
+	uint16_t notify;	  /* error notify for the response */
 	uint8_t notify_data[2];	  /* its data (INVALID_KE_PAYLOAD group) */
 	size_t notify_data_len;
 	bool delete_sa;		  /* remove the IKE SA after this exchange */
@@ -53,7 +53,7 @@ struct ike_handler {
 	enum handler_status (*run)(struct ike_ctx *ctx);
 };
 
-/* Adds a handler; the table holds at most 64.  Returns 0 or -ENOSPC. */
+/* Adds a handler; the table has room for 64.  Returns 0 or -ENOSPC. */
 int ike_handler_register(const struct ike_handler *h);
 /* Runs the chain for one exchange and direction. */
 enum handler_status ike_handlers_run(uint8_t exchange, enum ike_dir dir,
@@ -61,7 +61,7 @@ enum handler_status ike_handlers_run(uint8_t exchange, enum ike_dir dir,
 /* Removes every handler (tests). */
 void ike_handlers_reset(void);
 
-/* Sets the error notify to answer with and returns H_ERROR. */
+/* Sets the error notify for the response and returns H_ERROR. */
 enum handler_status ike_ctx_fail(struct ike_ctx *ctx, uint16_t notify);
 
 /* Iterates notifies of one type in a received message. */

@@ -35,7 +35,7 @@ static int compute_auth(struct ike_ctx *ctx, bool of_initiator,
 	if (err < 0)
 		return err;
 
-	/* The process that holds the PSKs computes the value. */
+	/* The process that keeps the PSKs computes the value. */
 	if (eng->ops->auth_psk)
 		err = eng->ops->auth_psk(eng->io, sa->conn, sa->alg.prf, octets,
 					 octets_len, out);

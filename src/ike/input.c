@@ -96,7 +96,7 @@ static void sa_init_request(struct ike_engine *eng, uint8_t *msg, size_t len,
 {
 	struct ike_sa *sa = find_half_open(eng, m->hdr.spi_i, from);
 	if (sa) {
-		/* A retransmitted IKE_SA_INIT: answer with the same bytes. */
+		/* A retransmitted IKE_SA_INIT: resend the same response. */
 		if (sa->response && sa->state == IKE_STATE_INIT_DONE)
 			ike_send_raw(eng, sa, sa->response, sa->response_len);
 		return;
@@ -223,7 +223,7 @@ static void handle_response(struct ike_engine *eng, struct ike_sa *sa,
 }
 
 /*
- * Answers a malformed IKE_SA_INIT request with one notify and keeps no
+ * Responds to a malformed IKE_SA_INIT request with one notify and keeps no
  * state, as RFC 7296 2.21.1 allows for messages without an IKE SA.
  */
 static void reject_init(struct ike_engine *eng, const struct ike_header *rq,

@@ -206,7 +206,7 @@ int proposal_accept(const struct cfg_proposal *ours, size_t n_ours,
 		return -ENOENT;
 	const struct ike_proposal *p = &theirs->proposals[0];
 
-	/* The answer must carry exactly one transform of each type. */
+	/* The response must carry exactly one transform of each type. */
 	unsigned seen[6] = { 0 };
 	for (size_t i = 0; i < p->n_transforms; i++) {
 		uint8_t type = p->transforms[i].type;
