@@ -26,6 +26,14 @@ if ! getent passwd nobody >/dev/null || ! command -v setpriv >/dev/null; then
 	echo "SKIP: the user nobody or setpriv (util-linux) is missing" >&2
 	exit 77
 fi
+# Other users must be able to reach programs at all: a chroot whose root
+# directory is mode 0700, as some build sandboxes make, stops them at "/".
+if ! setpriv --reuid nobody --regid nogroup --clear-groups /bin/true \
+	2>/dev/null; then
+	echo "SKIP: other users cannot run programs here (mode of /:" \
+		"$(stat -c %a /))" >&2
+	exit 77
+fi
 crest_init "${1:?$usage}" "${2:?$usage}"
 # The users crest and nobody must reach the socket and crestctl: the work
 # folder becomes searchable but not listable, and crestctl is copied into
