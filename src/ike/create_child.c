@@ -251,6 +251,9 @@ static enum handler_status child_in(struct ike_ctx *ctx, struct ccsa *x)
 				      x->nonce->len, nonce, sizeof(nonce));
 		child->replaces_spi = old->spi_in;
 		child->out_ready = false;
+		/* The peer's rekey replaces old: its lifetimes must not start
+		 * a second rekey of it here before the peer deletes it. */
+		old->rekeying = true;
 	}
 
 	struct child_keying k = {
