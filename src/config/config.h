@@ -42,7 +42,7 @@ enum start_action {
 	START_ACTION_TRAP = 2, /* initiate when the first packet arrives */
 };
 
-/* What to do with a connection whose IKE SA failed or was closed. */
+/* Action for a connection whose IKE SA failed or was closed. */
 enum sa_action {
 	SA_ACTION_NONE = 0,	/* nothing */
 	SA_ACTION_CLEAR = 1,	/* close the SAs and leave it down */
@@ -66,7 +66,7 @@ struct cfg_encr {
  * One proposal from a strongSwan-style string such as
  * "aes256gcm16-prfsha256-x25519" or "aes128-aes256-sha256-modp2048": every
  * listed algorithm becomes one transform of its type.  An ESP proposal has
- * no PRF; its dh list holds the PFS groups (empty for none) and its esn list
+ * no PRF; its dh list contains the PFS groups (empty for none) and its esn list
  * defaults to ESN_NO.  An AEAD proposal has no integ entries.  For IKE, a
  * non-AEAD proposal without an explicit PRF takes the PRF matching its
  * integrity algorithm, as strongSwan does.
@@ -121,7 +121,7 @@ struct cfg_conn {
 
 	/* Liveness: an empty INFORMATIONAL after dpd_delay_ms without
 	 * inbound traffic (0: off); dpd_action runs when the peer does not
-	 * answer, close_action when it deletes the IKE SA. */
+	 * respond, close_action when it deletes the IKE SA. */
 	unsigned dpd_delay_ms;
 	enum sa_action dpd_action;
 	enum sa_action close_action;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * The engine process: receives its sockets and the configuration from the
- * keeper, enters the sandbox and runs IKE and ESP.  It never holds a PSK:
+ * keeper, enters the sandbox and runs IKE and ESP.  It never has a PSK:
  * AUTH values and routes are requests to the keeper.
  */
 #include <errno.h>
@@ -220,7 +220,7 @@ static void warm_up_crypto(void)
 	uint8_t out[CRYPTO_MAX_DH_PUBLIC];
 
 	/* glibc's gmtime_r reads /etc/localtime on its first call, and
-	 * jansson seeds its hash tables from /dev/urandom unless told. */
+	 * jansson seeds its hash tables from /dev/urandom unless given a seed. */
 	tzset();
 	uint32_t seed = 0;
 	while (seed == 0)

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * The keeper process: holds the configuration and the PSKs, creates the
+ * The keeper process: keeps the configuration and the PSKs, creates the
  * TUN devices, sockets and routes, starts the engine with fork and exec,
- * answers its requests and restarts it when it dies.  Every request is
+ * responds to its requests and restarts it when it dies.  Every request is
  * checked against the request table first; one that breaks a rule is
  * logged and the engine restarted.  Nothing the engine sends can make the
  * keeper exit.

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * Privilege separation.  The keeper (root) holds the configuration, the
+ * Privilege separation.  The keeper (root) keeps the configuration, the
  * PSKs, the TUN devices and the sockets, and starts the engine with fork
  * and exec.  The engine runs IKE, ESP and the control socket as an
  * unprivileged, chrooted, seccomp-confined process and asks the keeper

@@ -102,7 +102,7 @@ static void classify_conns(const struct cfg *old, const struct cfg *next,
 
 /*
  * Points the data path's realms and every old connection to the new
- * realms, so that route bookkeeping, which compares realm pointers, sees
+ * realms, so that route bookkeeping, which compares realm pointers, finds
  * one realm for old and new SAs alike.
  */
 static void repoint_conn_realms(struct cfg *cfg, const struct cfg *next)

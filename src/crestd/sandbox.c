@@ -351,7 +351,7 @@ static const int engine_calls[] = {
         SCMP_SYS(epoll_wait),
         SCMP_SYS(epoll_pwait),
         SCMP_SYS(epoll_ctl),
-        /* waiting for the keeper's answer to an AUTH request */
+        /* waiting for the keeper's response to an AUTH request */
         SCMP_SYS(poll),
         SCMP_SYS(ppoll),
         SCMP_SYS(accept4),

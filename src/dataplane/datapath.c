@@ -248,7 +248,7 @@ static bool ts_list_contains(const struct traffic_selector *ts, size_t n,
 /*
  * Finds the CHILD_SA for a packet: its remote selectors must cover the
  * destination, the narrowest one winning, and its local selectors the
- * source.  *dst_only tells whether some CHILD_SA covered the destination
+ * source.  *dst_only is set when some CHILD_SA covered the destination
  * but none the source.
  */
 static struct child_sa *route_lookup(struct datapath *dp,

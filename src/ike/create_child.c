@@ -393,13 +393,13 @@ static enum handler_status retry_group(struct ike_ctx *ctx,
 								   : H_CONTINUE;
 }
 
-/* The peer refused: try again later, before the hard lifetime. */
-static void refused(struct ike_ctx *ctx, uint16_t notify)
+/* The peer rejected the rekey: try again later, before the hard lifetime. */
+static void rekey_rejected(struct ike_ctx *ctx, uint16_t notify)
 {
 	struct ike_sa *sa = ctx->sa;
 	struct ike_pending *pd = &sa->pending;
 	uint64_t later = ctx->eng->now_ms + 10000;
-	ike_log(sa, LOG_WARN, "peer refused the rekey with %s",
+	ike_log(sa, LOG_WARN, "peer rejected the rekey with %s",
 		ike_notify_name(notify) ? ike_notify_name(notify) : "an error");
 	if (pd->task == TASK_CHILD_REKEY && pd->child)
 		pd->child->rekey_ms = later;
@@ -444,7 +444,7 @@ static enum handler_status child_rekey_response(struct ike_ctx *ctx,
 	    child_shared(pd, x, &child->alg, shared, &shared_len) < 0) {
 		ike_log(sa, LOG_WARN, "invalid CREATE_CHILD_SA response");
 		child_sa_free(child);
-		refused(ctx, 0);
+		rekey_rejected(ctx, 0);
 		return H_CONTINUE;
 	}
 	child->spi_in = pd->spi;
@@ -488,7 +488,7 @@ static enum handler_status ike_rekey_response(struct ike_ctx *ctx,
 	    crypto_default()->dh_shared(pd->dh, x->ke.data, x->ke.len, shared,
 					&shared_len) < 0) {
 		ike_log(old, LOG_WARN, "invalid IKE SA rekey response");
-		refused(ctx, 0);
+		rekey_rejected(ctx, 0);
 		return H_CONTINUE;
 	}
 	struct ike_sa *sa = new_ike_sa(old, true, &alg, pd->nonce,
@@ -525,11 +525,11 @@ enum handler_status rekey_response_in(struct ike_ctx *ctx)
 	    retry_group(ctx, &n) == H_DONE)
 		return H_DONE;
 	if (err) {
-		refused(ctx, err);
+		rekey_rejected(ctx, err);
 		return H_CONTINUE;
 	}
 	if (parse_ccsa(ctx->in, &x) < 0) {
-		refused(ctx, N_INVALID_SYNTAX);
+		rekey_rejected(ctx, N_INVALID_SYNTAX);
 		return H_CONTINUE;
 	}
 	if (sa->pending.task == TASK_IKE_REKEY)

@@ -28,7 +28,7 @@ struct ike_engine_ops {
 	/*
 	 * Computes the PSK AUTH value, prf(prf(PSK, "Key Pad for IKEv2"),
 	 * octets), for the connection's identities into out (the PRF's
-	 * output length).  Set by a process that holds no secrets; when NULL
+	 * output length).  Set by a process without secrets; when NULL
 	 * the engine computes it from its own secrets.  Returns 0, -ENOENT
 	 * for no PSK, or another negative errno.
 	 */

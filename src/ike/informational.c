@@ -40,7 +40,7 @@ static void delete_children(struct ike_ctx *ctx, const struct ike_delete *d,
 		if (!c)
 			continue;
 		ike_log(sa, LOG_INFO, "peer deleted CHILD_SA %08x_o", spi);
-		/* Our own Delete of it crossed the peer's: answer with the
+		/* Our own Delete of it crossed the peer's, so the response names the
 		 * SPI only once, as RFC 7296 1.4.1 describes. */
 		if (*n_out < 64 && !c->retire_ms)
 			put_be32(spis_out + 4u * (*n_out)++, c->spi_in);

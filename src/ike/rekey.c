@@ -400,7 +400,7 @@ void rekey_ike_peer_deleting(struct ike_engine *eng, struct ike_sa *sa)
 		    old->ike_collision.spi_r != sa->spi_r)
 			continue;
 		/* The peer lost the collision and deletes the SA its own
-		 * exchange created, which took our CHILD_SAs when we answered
+		 * exchange created, which took our CHILD_SAs when we responded to
 		 * it.  They go back to the old SA, and from there to the SA our
 		 * own rekey creates. */
 		ike_log(sa, LOG_INFO, "peer deletes its redundant IKE SA: "

@@ -58,7 +58,7 @@ void rekey_ike_done(struct ike_engine *eng, struct ike_sa *old,
 /*
  * Initiator: our rekey of the CHILD_SA with inbound SPI old_spi created
  * `ours`; old is that SA, or NULL if the peer deleted it meanwhile.  Marks
- * old replaced and deletes it, unless the peer rekeyed old too and our exchange holds the
+ * old replaced and deletes it, unless the peer rekeyed old too and our exchange has the
  * lowest nonce (RFC 7296 2.8.1); then ours is the redundant one.
  */
 void rekey_child_done(struct ike_engine *eng, struct ike_sa *sa,

@@ -22,7 +22,7 @@
 
 enum ike_state {
 	IKE_STATE_INIT_SENT,	 /* initiator: IKE_SA_INIT request sent */
-	IKE_STATE_INIT_DONE,	 /* responder: IKE_SA_INIT answered */
+	IKE_STATE_INIT_DONE,	 /* responder: IKE_SA_INIT response sent */
 	IKE_STATE_AUTH_SENT,	 /* initiator: IKE_AUTH request sent */
 	IKE_STATE_ESTABLISHED,
 	IKE_STATE_DELETING,	 /* our Delete request is outstanding */

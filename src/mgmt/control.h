@@ -31,7 +31,7 @@
 /* The group argument of control_open_group for a socket without one. */
 #define CONTROL_NO_GROUP ((gid_t)-1)
 
-/* What a configuration reload did, for the reload command's response. */
+/* Outcome of a configuration reload, for the reload command's response. */
 struct control_reload_result {
 	unsigned unchanged; /* connections whose SAs were kept */
 	unsigned changed;   /* connections whose settings differ */

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # Liveness checks between two crestd gateways. a has dpd_delay = 2 and
 # short retransmission settings (0.5 s timeout, 2 tries, give up after 3 s),
-# so once b stops answering, a must declare it dead within dpd_delay plus
+# so once b stops responding, a must declare it dead within dpd_delay plus
 # retransmit_giveup, 5 s, and not much sooner than the 3 s of retries. An
 # nftables rule in b's namespace drops all traffic on b's ul0 link.
 #
@@ -83,7 +83,7 @@ run_action() {
 	crest_wait_up "$a" "$b" 20 || netns_fail "$action: no CHILD_SA within 20 s"
 	check "$action: ping crosses the tunnel" netns_exec "$NS_A" \
 		ping -c 2 -i 0.2 -W 2 -I 198.51.100.1 203.0.113.1
-	# Idle for a while, so that a sends liveness checks that b answers.
+	# Idle for a while, so that a sends liveness checks that b responds to.
 	sleep 3
 	check_eq "$action: a keeps the IKE SA while b answers" 0 \
 		"$(crest_log_grep "$a" 'peer not responding' -c)"

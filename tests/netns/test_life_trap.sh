@@ -3,7 +3,7 @@
 # On-traffic start between two crestd gateways: a has start_action = "trap",
 # so no IKE SA exists until the first packet for b's network arrives. That
 # ping starts the IKE SA, and of ping -c 5 at least 4 replies must come
-# back: crestd holds the first packets until the CHILD_SA is up.
+# back: crestd queues the first packets until the CHILD_SA is up.
 #
 # usage: test_life_trap.sh CRESTD CRESTCTL
 set -euo pipefail

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # crestd --privsep between two gateways: the engine runs as the crest user
 # with no capabilities, under seccomp and no_new_privs, chrooted into an
-# empty root-owned directory; it holds neither the PSK nor
+# empty root-owned directory. It keeps neither the PSK nor
 # prf(PSK, "Key Pad for IKEv2") in memory, while the keeper holds the PSK
 # (which proves the memory scan works); and after SIGKILL the keeper starts
 # a new engine that brings the tunnel back within 10 s.
@@ -78,7 +78,7 @@ needles = {"psk": psk, "pad": pad}
 found = {name: 0 for name in needles}
 CHUNK = 4 << 20
 # AddressSanitizer's shadow memory is a readable mapping of terabytes that
-# holds no program data; the heap and everything else are far smaller.
+# contains no program data; the heap and everything else are far smaller.
 LIMIT = 4 << 30
 with open(f"/proc/{pid}/maps") as maps, open(f"/proc/{pid}/mem", "rb", 0) as mem:
     for line in maps:

@@ -58,7 +58,7 @@ static void quiet_peer_gets_checked(void **state)
 	pair_free(p);
 }
 
-/* Kills the peer's answers until A gives up on its liveness check. */
+/* Drops the peer's responses until A gives up on its liveness check. */
 static void peer_dies(struct ike_pair *p)
 {
 	struct pair_side *a = &p->side[PAIR_A];

@@ -101,7 +101,7 @@ static void child_rekey_with_pfs(void **state)
 
 static void pfs_group_retry(void **state)
 {
-	/* A's first PFS group is x25519; B wants ecp256 and says so. */
+	/* A's first PFS group is x25519. B accepts only ecp256 and requests it with INVALID_KE_PAYLOAD. */
 	struct ike_pair *p = up("\"aes256gcm16-x25519-ecp256\"",
 				"\"aes256gcm16-ecp256\"", NULL);
 	struct ike_sa *sa_a = pair_sa(p, PAIR_A);
@@ -207,7 +207,7 @@ static void reauth_makes_before_break(void **state)
 	ike_engine_run_timers(&a->eng, now_ms() + 5100);
 	assert_int_equal(a->n_sent, sent + 1);
 
-	/* The new SA comes up before the old one is deleted, so B holds two
+	/* The new SA comes up before the old one is deleted, so B has two
 	 * established SAs for a moment: the new IKE_AUTH carried no
 	 * INITIAL_CONTACT, which would have closed the old one at once. */
 	size_t most = 0;

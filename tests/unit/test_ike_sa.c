@@ -287,8 +287,8 @@ static void sa_limits_transforms(void **state)
 	assert_int_equal(sa.proposals[0].n_transforms, IKE_MAX_TRANSFORMS);
 
 	/*
-	 * Append one more transform by hand, because the proposal struct
-	 * holds no more: mark the old last one "more", then fix the
+	 * Append one more transform by hand, because the proposal struct has room
+	 * for no more: mark the old last one "more", then fix the
 	 * proposal's transform count and length.
 	 */
 	const uint8_t extra[] = {0, 0, 0, 8, 3, 0, 0, 1};
