@@ -61,7 +61,9 @@ static void connect_message(int rc, const char *path, char *err, size_t errlen)
 	case -EACCES:
 	case -EPERM:
 		why = "permission denied; crestd may be running, but only "
-		      "root may use its socket: run crestctl as root";
+		      "root and the group of crestd --control-group may use "
+		      "its socket: run crestctl as root or as a member of "
+		      "that group";
 		break;
 	case -EAGAIN:
 	case -ETIMEDOUT:

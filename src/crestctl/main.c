@@ -10,12 +10,14 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "crestctl/client.h"
 #include "crestctl/print.h"
 #include "crestctl/request.h"
 #include "mgmt/control.h"
+#include "mgmt/control_commands.h"
 
 enum exit_code {
 	EXIT_OK = 0,
@@ -107,8 +109,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 	return EXIT_OK;
 }
 
-/* Prints the response and returns the matching exit code. */
-static int report(const struct options *o, const json_t *resp)
+/* Prints the response, from crestd or from check run here, and returns
+ * the matching exit code. */
+static int report(const struct options *o, const json_t *resp, bool daemon)
 {
 	const json_t *error = json_object_get(resp, "error");
 	if (o->json) {
@@ -116,7 +119,7 @@ static int report(const struct options *o, const json_t *resp)
 		putchar('\n');
 	}
 	if (error) {
-		fprintf(stderr, "crestctl: crestd: %s\n",
+		fprintf(stderr, "crestctl: %s%s\n", daemon ? "crestd: " : "",
 		        json_string_value(error) ? json_string_value(error)
 		                                 : "unknown error");
 		return EXIT_DAEMON_ERROR;
@@ -145,6 +148,16 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	/* check parses the file here, with the caller's own rights: crestd's
+	 * engine, which serves the socket, cannot open files. */
+	if (strcmp(o.command, "check") == 0) {
+		json_t *resp = control_cmd_check(NULL, request);
+		json_decref(request);
+		rc = report(&o, resp, false);
+		json_decref(resp);
+		return rc;
+	}
+
 	json_t *resp = NULL;
 	int fd = ctl_connect(o.socket, err, sizeof(err));
 	if (fd >= 0) {
@@ -159,7 +172,7 @@ int main(int argc, char **argv)
 		                                  : EXIT_DAEMON_ERROR;
 	}
 
-	rc = report(&o, resp);
+	rc = report(&o, resp, true);
 	json_decref(resp);
 	return rc;
 }

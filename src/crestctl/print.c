@@ -34,6 +34,11 @@ void print_status(const json_t *resp, FILE *out)
 	fprintf(out, "crestd %s, PID %lld, up %lld s\n",
 	        print_str(resp, "version"), print_int(resp, "pid"),
 	        print_int(resp, "uptime"));
+	if (json_is_true(json_object_get(resp, "privsep")))
+		fprintf(out, "privileges separated: engine PID %lld\n",
+		        print_int(resp, "engine_pid"));
+	else
+		fputs("privileges not separated: one root process\n", out);
 	fprintf(out, "configuration: %s\n", print_str(resp, "config"));
 
 	size_t i;

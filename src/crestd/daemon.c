@@ -119,6 +119,8 @@ static void dispatch(struct daemon *d, uint64_t tag)
 void daemon_run(struct daemon *d)
 {
 	while (!d->stop) {
+		if (d->ipc_deferred)
+			d->ipc_event(d);
 		uint64_t now = now_ms();
 		uint64_t next = ike_engine_run_timers(&d->eng, now);
 		int timeout = next == UINT64_MAX ? 1000

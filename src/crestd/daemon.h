@@ -27,6 +27,7 @@ struct daemon {
 	int sigfd;
 	int ipc_fd;		 /* engine: the socket to the keeper, or -1 */
 	void (*ipc_event)(struct daemon *d); /* engine: reads it */
+	bool ipc_deferred; /* engine: ipc_event has work without input */
 	bool stop;
 };
 

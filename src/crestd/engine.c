@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -18,6 +19,7 @@
 
 #include "crestd/daemon.h"
 #include "crestd/privsep.h"
+#include "crestd/reload.h"
 #include "crestd/sandbox.h"
 #include "crypto/crypto.h"
 #include "crypto/digest.h"
@@ -29,10 +31,17 @@
 #include "util/timeutil.h"
 
 #define AUTH_TIMEOUT_MS 2000
+#define RELOAD_TIMEOUT_MS 10000
 
 /* The one engine of this process: the IPC callbacks find it here. */
 static struct daemon engine;
 static uint32_t next_id = 1;
+/* Every message from the keeper lands here; a configuration text can
+ * take all of it. */
+static uint8_t rx[IPC_MSG_MAX];
+/* Configuration text that arrived while the engine waited for a reply,
+ * applied from the event loop. */
+static char *deferred_config;
 
 static void handle_route_reply(const struct ipc_msg *m)
 {
@@ -52,55 +61,86 @@ static int receive(struct ipc_msg *m, uint8_t *buf, size_t cap)
 	return err;
 }
 
-static int wait_auth_reply(uint32_t id, uint8_t *out, size_t out_len)
+static void defer_config(const struct ipc_msg *m)
 {
-	static uint8_t buf[IPC_HEADER_LEN + 512];
-	uint64_t deadline = now_ms() + AUTH_TIMEOUT_MS;
+	char *text = strndup(m->u.config.text, m->u.config.len);
+	if (!text) {
+		log_error("engine", "out of memory for the new configuration");
+		return;
+	}
+	free(deferred_config);
+	deferred_config = text;
+	engine.ipc_deferred = true;
+}
+
+/* Handles a message nobody waits for; false if it is not one of those. */
+static bool handle_unsolicited(const struct ipc_msg *m)
+{
+	if (m->type == IPC_ROUTE_REPLY)
+		handle_route_reply(m);
+	else if (m->type == IPC_KEEPER_CONFIG)
+		defer_config(m);
+	else
+		return false;
+	return true;
+}
+
+/* Waits for the reply of type `type` to request id, handling others. */
+static int wait_reply(uint16_t type, uint32_t id, unsigned timeout_ms,
+		      struct ipc_msg *m)
+{
+	uint64_t deadline = now_ms() + timeout_ms;
 	for (int i = 0; i < 64; i++) {
 		struct pollfd p = { .fd = engine.ipc_fd, .events = POLLIN };
 		uint64_t now = now_ms();
 		if (now >= deadline ||
 		    poll(&p, 1, (int)(deadline - now)) <= 0)
 			return -ETIMEDOUT;
-		struct ipc_msg m;
-		int err = receive(&m, buf, sizeof(buf));
+		int err = receive(m, rx, sizeof(rx));
 		if (err < 0)
 			return err;
-		if (m.type == IPC_ROUTE_REPLY) {
-			handle_route_reply(&m);
-			continue;
-		}
-		if (m.type != IPC_AUTH_PSK_REPLY || m.id != id)
-			continue;
-		err = m.u.auth_reply.error;
-		if (err == 0 && m.u.auth_reply.auth_len != out_len)
-			err = -EPROTO;
-		if (err == 0)
-			memcpy(out, m.u.auth_reply.auth, out_len);
-		secure_zero(buf, sizeof(buf));
-		return err;
+		if (m->type == type && m->id == id)
+			return 0;
+		handle_unsolicited(m);
 	}
 	return -ETIMEDOUT;
 }
 
-static int engine_auth_psk(void *io, const struct cfg_conn *conn,
-			   uint16_t prf_id, const uint8_t *octets, size_t len,
-			   uint8_t *out)
+static int wait_auth_reply(uint32_t id, uint8_t *out, size_t out_len)
 {
+	struct ipc_msg m;
+	int err = wait_reply(IPC_AUTH_PSK_REPLY, id, AUTH_TIMEOUT_MS, &m);
+	if (err < 0)
+		return err;
+	err = m.u.auth_reply.error;
+	if (err == 0 && m.u.auth_reply.auth_len != out_len)
+		err = -EPROTO;
+	if (err == 0)
+		memcpy(out, m.u.auth_reply.auth, out_len);
+	secure_zero(rx, IPC_HEADER_LEN + m.body_len);
+	return err;
+}
+
+static int engine_auth_psk(void *io, const struct ike_sa *sa, bool own,
+			   const uint8_t *octets, size_t len, uint8_t *out)
+{
+	const struct cfg_conn *conn = sa->conn;
+	uint16_t prf_id = sa->alg.prf;
 	size_t name_len = strlen(conn->name);
 	size_t out_len = crypto_default()->prf_len(prf_id);
 	if (len > IPC_OCTETS_MAX || name_len > IPC_NAME_MAX || out_len == 0)
 		return -EINVAL;
 
-	/* The IKE SA's SPIs identify it in the keeper's log only; a PSK
-	 * value is a pure function of the connection and the octets. */
+	/* The IKE SA's SPIs and the purpose identify the request in the
+	 * keeper's log; the value depends on the connection and the octets
+	 * alone. */
 	uint8_t *body = malloc(20 + name_len + len);
 	if (!body)
 		return -ENOMEM;
-	put_be64(body, 1);
-	put_be64(body + 8, 1);
+	put_be64(body, sa->spi_i);
+	put_be64(body + 8, sa->spi_r);
 	put_be16(body + 16, prf_id);
-	body[18] = IPC_AUTH_OWN;
+	body[18] = own ? IPC_AUTH_OWN : IPC_AUTH_PEER;
 	body[19] = (uint8_t)name_len;
 	memcpy(body + 20, conn->name, name_len);
 	memcpy(body + 20 + name_len, octets, len);
@@ -143,24 +183,80 @@ static int engine_route(void *ctx, const struct dp_realm *realm,
 			40 + name_len, -1);
 }
 
+/* Applies a configuration the keeper sent after a SIGHUP. */
+static void apply_deferred(struct daemon *d)
+{
+	d->ipc_deferred = false;
+	if (!deferred_config)
+		return;
+	struct control_reload_result res;
+	char err[1024];
+	reload_text(&d->reload, deferred_config, &res, err, sizeof(err));
+	free(deferred_config);
+	deferred_config = NULL;
+}
+
 static void ipc_event(struct daemon *d)
 {
-	static uint8_t buf[IPC_HEADER_LEN + 512];
+	apply_deferred(d);
 	for (int i = 0; i < 16; i++) {
 		struct pollfd p = { .fd = d->ipc_fd, .events = POLLIN };
 		if (poll(&p, 1, 0) <= 0)
-			return;
+			break;
 		struct ipc_msg m;
-		int err = receive(&m, buf, sizeof(buf));
+		int err = receive(&m, rx, sizeof(rx));
 		if (err == -ECONNRESET) {
+			/* The keeper died: it holds the secrets and the
+			 * devices, so nothing here can go on.  No Deletes, as
+			 * after a crash of the whole daemon. */
 			log_error("engine", "the keeper closed its socket: "
-				  "stopping");
-			d->stop = true;
-			return;
+				  "exiting");
+			_exit(1);
 		}
-		if (err == 0 && m.type == IPC_ROUTE_REPLY)
-			handle_route_reply(&m);
+		if (err == 0)
+			handle_unsolicited(&m);
 	}
+	apply_deferred(d);
+}
+
+/* crestctl reload: the keeper reads and checks the files, the engine
+ * applies the text it gets back. */
+static int engine_reload(void *arg, struct control_reload_result *res,
+			 char *err, size_t errlen)
+{
+	struct daemon *d = arg;
+	uint32_t id = next_id++;
+	struct ipc_msg m;
+	memset(res, 0, sizeof(*res));
+	int rc = ipc_send(d->ipc_fd, IPC_RELOAD_REQUEST, id, NULL, 0, -1);
+	if (rc == 0)
+		rc = wait_reply(IPC_RELOAD_REPLY, id, RELOAD_TIMEOUT_MS, &m);
+	if (rc < 0) {
+		snprintf(err, errlen, "no reload reply from the keeper: %s",
+			 strerror(-rc));
+		return rc;
+	}
+	const struct ipc_reload_reply *rr = &m.u.reload_reply;
+	char *text = strndup(rr->text, rr->len);
+	if (!text) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	if (rr->error < 0) {
+		/* The keeper logged it too, but crestctl log shows only the
+		 * engine's lines. */
+		snprintf(err, errlen, "%s", text);
+		log_error("crestd", "reload failed, keeping the running "
+			  "configuration: %s", err);
+		rc = rr->error;
+	} else {
+		/* This text is newer than any deferred one. */
+		free(deferred_config);
+		deferred_config = NULL;
+		rc = reload_text(&d->reload, text, res, err, errlen);
+	}
+	free(text);
+	return rc;
 }
 
 /* Descriptors the keeper passed, by role. */
@@ -189,12 +285,11 @@ static int store_socket(struct received *r, const struct ipc_msg *m)
 /* Says hello and collects sockets until the configuration arrives. */
 static int receive_start(struct received *r)
 {
-	static uint8_t buf[IPC_MSG_MAX];
 	int err = ipc_send(engine.ipc_fd, IPC_ENGINE_HELLO, 0, NULL, 0, -1);
 	for (int i = 0; err == 0 && i < 64; i++) {
 		struct ipc_msg m;
-		err = ipc_recv(engine.ipc_fd, IPC_FROM_KEEPER, &m, buf,
-			       sizeof(buf));
+		err = ipc_recv(engine.ipc_fd, IPC_FROM_KEEPER, &m, rx,
+			       sizeof(rx));
 		if (err < 0)
 			break;
 		if (m.type == IPC_SOCKET) {
@@ -313,6 +408,8 @@ int engine_main(const struct privsep_opts *o)
 	struct daemon *d = &engine;
 	struct received r;
 
+	/* Asked now: the sandbox does not allow getppid. */
+	int keeper_pid = (int)getppid();
 	memset(&r, 0xff, sizeof(r.sock) + sizeof(r.tun));
 	r.config = NULL;
 	d->ipc_fd = PRIVSEP_IPC_FD;
@@ -332,8 +429,18 @@ int engine_main(const struct privsep_opts *o)
 	d->dp.route = engine_route;
 	adopt_sockets(d, &r);
 	d->ipc_event = ipc_event;
+	d->reload = (struct reload){ .path = o->config, .cfg = &d->cfg,
+				     .eng = &d->eng, .dp = &d->dp,
+				     .ctl = &d->ctl,
+				     .log_level_fixed = o->log_level >= 0 };
 	struct control_ctx ctl_ctx = { .cfg = &d->cfg, .eng = &d->eng,
-				       .dp = &d->dp, .started_ms = now_ms() };
+				       .dp = &d->dp,
+				       .started_ms = o->started_ms
+							     ? o->started_ms
+							     : now_ms(),
+				       .keeper_pid = keeper_pid,
+				       .reload = engine_reload,
+				       .reload_arg = d };
 	control_adopt(&d->ctl, r.sock[IPC_SOCK_CONTROL], &ctl_ctx);
 	if (dp_adopt_realms(&d->dp, &d->cfg, r.tun) < 0 ||
 	    daemon_setup_events(d) < 0) {
@@ -346,7 +453,9 @@ int engine_main(const struct privsep_opts *o)
 	daemon_run(d);
 	control_close(&d->ctl);
 	ike_engine_shutdown(&d->eng);
+	reload_release(&d->reload);
 	dp_trap_clear(&d->dp);
+	free(deferred_config);
 	log_info("engine", "stopped");
 	return 0;
 }

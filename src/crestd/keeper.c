@@ -20,6 +20,7 @@
 #include "config/config.h"
 #include "config/secrets.h"
 #include "crestd/privsep.h"
+#include "crestd/reload.h"
 #include "dataplane/datapath.h"
 #include "ike/auth.h"
 #include "ike/sa.h"
@@ -35,6 +36,15 @@
 #define BACKOFF_MIN_MS 500
 #define BACKOFF_MAX_MS 30000
 #define STABLE_MS 60000 /* an engine up this long resets the backoff */
+#define MAX_ROUTES (CFG_MAX_REALMS * CFG_MAX_CONNS * CFG_MAX_TS)
+
+/* A route the keeper added to a realm's device. */
+struct keeper_route {
+	uint16_t realm;
+	int family;
+	uint8_t prefix[16];
+	uint8_t prefix_len;
+};
 
 struct keeper {
 	const struct privsep_opts *opts;
@@ -42,6 +52,15 @@ struct keeper {
 	struct secrets secrets;
 	char *config_text;
 	size_t config_len;
+	/* The configuration before the last reload: the engine may still
+	 * ask routes for its connections until it has applied the new one. */
+	struct cfg prev;
+	bool have_prev;
+	/* Device of each realm index of the running engine, which numbers
+	 * realms as the text it started with lists them. */
+	uint16_t engine_realms[CFG_MAX_REALMS];
+	struct keeper_route *routes; /* added, for the engine to remove */
+	size_t n_routes;
 	struct datapath dp; /* sockets and TUN devices, not run here */
 	struct control ctl; /* the listening socket only */
 	int sigfd;
@@ -50,38 +69,48 @@ struct keeper {
 	int ipc;
 	struct ipc_state st;
 	struct ipc_policy policy;
+	uint64_t started_ms;
 	uint64_t engine_started_ms;
 	uint64_t restart_at_ms;
 	unsigned backoff_ms;
 	bool stop;
 };
 
+static struct cfg_conn *find_in(struct cfg *cfg, const char *name)
+{
+	for (size_t r = 0; r < cfg->n_realms; r++)
+		for (size_t i = 0; i < cfg->realms[r].n_conns; i++)
+			if (strcmp(cfg->realms[r].conns[i].name, name) == 0)
+				return &cfg->realms[r].conns[i];
+	return NULL;
+}
+
 static struct cfg_conn *find_conn(struct keeper *k, const char *name)
 {
-	for (size_t r = 0; r < k->cfg.n_realms; r++)
-		for (size_t i = 0; i < k->cfg.realms[r].n_conns; i++)
-			if (strcmp(k->cfg.realms[r].conns[i].name, name) == 0)
-				return &k->cfg.realms[r].conns[i];
-	return NULL;
+	return find_in(&k->cfg, name);
 }
 
 static bool conn_exists(void *ctx, const char *name)
 {
-	return find_conn(ctx, name) != NULL;
+	struct keeper *k = ctx;
+	return find_conn(k, name) || (k->have_prev && find_in(&k->prev, name));
 }
 
 static bool realm_exists(void *ctx, unsigned realm)
 {
-	return realm < ((struct keeper *)ctx)->cfg.n_realms;
+	return realm < ((struct keeper *)ctx)->dp.n_realms;
 }
 
-/* A route must lie inside a remote selector of its connection's realm. */
-static bool route_allowed(void *ctx, const struct ipc_route_request *rq)
+/* Whether the route lies inside a remote selector of connection c, which
+ * belongs to the realm of the request's device, and covers neither gateway
+ * address.  The device index stays as it was at start-up, while a reload
+ * may list the realms in another order, so realms match by name. */
+static bool route_fits(const struct keeper *k, const struct cfg_conn *c,
+		       const struct ipc_route_request *rq)
 {
-	struct keeper *k = ctx;
-	const struct cfg_conn *c = find_conn(k, rq->conn);
-	if (!c || rq->realm >= k->cfg.n_realms ||
-	    c->realm != &k->cfg.realms[rq->realm])
+	if (!c || rq->realm >= k->dp.n_realms ||
+	    strcmp(c->realm->name,
+		   k->dp.realms[k->engine_realms[rq->realm]].cfg->name) != 0)
 		return false;
 
 	struct traffic_selector want;
@@ -107,6 +136,76 @@ static bool route_allowed(void *ctx, const struct ipc_route_request *rq)
 	return false;
 }
 
+static struct keeper_route *find_route(struct keeper *k, uint16_t realm,
+				       int family, const uint8_t *prefix,
+				       unsigned len)
+{
+	size_t alen = family == AF_INET ? 4 : 16;
+	for (size_t i = 0; i < k->n_routes; i++) {
+		struct keeper_route *r = &k->routes[i];
+		if (r->realm == realm && r->family == family &&
+		    r->prefix_len == len && memcmp(r->prefix, prefix, alen) == 0)
+			return r;
+	}
+	return NULL;
+}
+
+/*
+ * An added route must lie inside a remote selector of its connection in
+ * the running configuration or the one before the last reload.  Removal
+ * is checked when it is answered: only routes the keeper added go.
+ */
+static bool route_allowed(void *ctx, const struct ipc_route_request *rq)
+{
+	struct keeper *k = ctx;
+	if (rq->op == IPC_ROUTE_DELETE)
+		return rq->realm < k->dp.n_realms;
+	if (route_fits(k, find_conn(k, rq->conn), rq))
+		return true;
+	return k->have_prev && route_fits(k, find_in(&k->prev, rq->conn), rq);
+}
+
+/* Adds or removes a route on a realm's device and keeps the list of the
+ * routes added, so the engine can remove only those. */
+static int set_route(struct keeper *k, uint16_t realm, bool add, int family,
+		     const uint8_t *prefix, unsigned len, const uint8_t *src)
+{
+	const char *dev = k->dp.realms[realm].ifname;
+	struct keeper_route *known = find_route(k, realm, family, prefix, len);
+	if (!add && !known)
+		return -EACCES;
+	if (add && !known && k->n_routes >= MAX_ROUTES)
+		return -ENOSPC;
+	int err = add ? nl_route_add(dev, family, prefix, len, src)
+		      : nl_route_del(dev, family, prefix, len);
+	if (err == -ESRCH && !add)
+		err = 0;
+	if (err < 0)
+		return err;
+	if (add && !known) {
+		struct keeper_route *r = &k->routes[k->n_routes++];
+		memset(r, 0, sizeof(*r));
+		r->realm = realm;
+		r->family = family;
+		memcpy(r->prefix, prefix, family == AF_INET ? 4 : 16);
+		r->prefix_len = (uint8_t)len;
+	} else if (!add) {
+		*known = k->routes[--k->n_routes];
+	}
+	return 0;
+}
+
+/* The data path's route callback, for the on-traffic routes the keeper
+ * installs at start-up. */
+static int trap_route(void *ctx, const struct dp_realm *realm,
+		      const struct cfg_conn *conn, bool add, int family,
+		      const uint8_t *addr, unsigned prefix, const uint8_t *src)
+{
+	struct keeper *k = ctx;
+	return set_route(k, (uint16_t)(realm - k->dp.realms), add, family, addr,
+			 prefix, src);
+}
+
 static int read_file(const char *path, char **out, size_t *len)
 {
 	FILE *f = fopen(path, "rb");
@@ -121,6 +220,7 @@ static int read_file(const char *path, char **out, size_t *len)
 		free(buf);
 		return -EFBIG;
 	}
+	buf[n] = '\0'; /* for config_load_string; not sent */
 	*out = buf;
 	*len = n;
 	return 0;
@@ -134,7 +234,9 @@ static void spawn(struct keeper *k)
 		k->restart_at_ms = now_ms() + BACKOFF_MAX_MS;
 		return;
 	}
-	char level[16] = "";
+	char level[16] = "", started[24];
+	snprintf(started, sizeof(started), "%llu",
+		 (unsigned long long)k->started_ms);
 	if (k->opts->log_level >= 0)
 		snprintf(level, sizeof(level), "%s",
 			 log_level_name((enum log_level)k->opts->log_level));
@@ -143,10 +245,10 @@ static void spawn(struct keeper *k)
 		/* The new image starts with only stdio and the socket. */
 		if (dup2(fds[1], PRIVSEP_IPC_FD) < 0)
 			_exit(127);
-		char *argv[] = { "crestd", "--engine", "-c",
-				 (char *)k->opts->config, "--user",
-				 (char *)k->opts->user, level[0] ? "-l" : NULL,
-				 level, NULL };
+		char *argv[] = { "crestd", "--engine", "--keeper-started",
+				 started, "-c", (char *)k->opts->config,
+				 "--user", (char *)k->opts->user,
+				 level[0] ? "-l" : NULL, level, NULL };
 		const char *exe = k->opts->engine_path
 					  ? k->opts->engine_path
 					  : "/proc/self/exe";
@@ -187,9 +289,14 @@ static int send_start(struct keeper *k)
 	err = err ?: send_socket(k, IPC_SOCK_IKE6, 0, s6->ike);
 	err = err ?: send_socket(k, IPC_SOCK_NATT6, 0, s6->natt);
 	err = err ?: send_socket(k, IPC_SOCK_ESP6, 0, s6->esp);
-	for (size_t i = 0; err == 0 && i < k->dp.n_realms; i++)
-		err = send_socket(k, IPC_SOCK_TUN, (uint16_t)i,
+	/* The engine numbers realms as the configuration text lists them,
+	 * which after a reload may differ from the order of the devices. */
+	for (size_t i = 0; err == 0 && i < k->dp.n_realms; i++) {
+		size_t idx = (size_t)(k->dp.realms[i].cfg - k->cfg.realms);
+		k->engine_realms[idx] = (uint16_t)i;
+		err = send_socket(k, IPC_SOCK_TUN, (uint16_t)idx,
 				  k->dp.realms[i].tun_fd);
+	}
 	err = err ?: send_socket(k, IPC_SOCK_CONTROL, 0, k->ctl.listen_fd);
 	return err ?: ipc_send(k->ipc, IPC_KEEPER_CONFIG, 0, k->config_text,
 			       k->config_len, -1);
@@ -206,6 +313,11 @@ static int answer_auth(struct keeper *k, const struct ipc_msg *m)
 		log_warn("keeper", "no AUTH value for connection %s: %s",
 			 rq->conn, strerror(-err));
 		len = 0;
+	} else {
+		log_debug("keeper", "%s AUTH value for %s %016llx_i %016llx_r",
+			  rq->purpose == IPC_AUTH_OWN ? "own" : "peer's",
+			  rq->conn, (unsigned long long)rq->spi_i,
+			  (unsigned long long)rq->spi_r);
 	}
 	put_be32(body, (uint32_t)-err);
 	err = ipc_send(k->ipc, IPC_AUTH_PSK_REPLY, m->id, body, 4 + len, -1);
@@ -216,21 +328,118 @@ static int answer_auth(struct keeper *k, const struct ipc_msg *m)
 static int answer_route(struct keeper *k, const struct ipc_msg *m)
 {
 	const struct ipc_route_request *rq = &m->u.route_request;
-	const char *dev = k->dp.realms[rq->realm].ifname;
-	int err = rq->op == IPC_ROUTE_ADD
-			  ? nl_route_add(dev, rq->family, rq->prefix,
-					 rq->prefix_len,
-					 rq->has_source ? rq->source : NULL)
-			  : nl_route_del(dev, rq->family, rq->prefix,
-					 rq->prefix_len);
-	if (err == -ESRCH && rq->op == IPC_ROUTE_DELETE)
-		err = 0;
-	if (err < 0)
+	bool add = rq->op == IPC_ROUTE_ADD;
+	int err = set_route(k, k->engine_realms[rq->realm], add, rq->family,
+			    rq->prefix,
+			    rq->prefix_len, rq->has_source ? rq->source : NULL);
+	if (err == -EACCES)
+		log_warn("keeper", "refused to remove a route of %s: the keeper "
+			 "did not add it", rq->conn);
+	else if (err < 0)
 		log_warn("keeper", "route request of %s failed: %s", rq->conn,
 			 strerror(-err));
 	uint8_t body[4];
 	put_be32(body, (uint32_t)-err);
 	return ipc_send(k->ipc, IPC_ROUTE_REPLY, m->id, body, sizeof(body), -1);
+}
+
+/*
+ * Re-reads the configuration and secrets files.  On success the new ones
+ * replace the running ones and the old configuration stays as k->prev;
+ * on failure nothing changes and err says why.
+ */
+static int reload(struct keeper *k, char *err, size_t errlen)
+{
+	struct cfg next;
+	struct secrets secrets;
+	char *text;
+	size_t len;
+	log_info("keeper", "reloading %s", k->opts->config);
+	int rc = read_file(k->opts->config, &text, &len);
+	if (rc < 0) {
+		snprintf(err, errlen, "cannot read %s: %s", k->opts->config,
+			 rc == -EFBIG ? "empty, larger than 1 MiB or holds a "
+					"NUL byte"
+				      : strerror(-rc));
+		goto failed;
+	}
+	rc = config_load_string(text, k->opts->config, &next, err, errlen);
+	if (rc == 0) {
+		rc = secrets_load(next.secrets_path, &secrets, err, errlen);
+		if (rc < 0)
+			config_free(&next);
+	}
+	if (rc == 0) {
+		rc = reload_check_realms(&k->cfg, &next, err, errlen);
+		if (rc < 0) {
+			secrets_free(&secrets);
+			config_free(&next);
+		}
+	}
+	if (rc < 0) {
+		free(text);
+		goto failed;
+	}
+	if (k->have_prev)
+		config_free(&k->prev);
+	k->prev = k->cfg;
+	k->have_prev = true;
+	k->cfg = next;
+	secrets_free(&k->secrets);
+	k->secrets = secrets;
+	free(k->config_text);
+	k->config_text = text;
+	k->config_len = len;
+	/* The devices stay; their realms are found by name. */
+	for (size_t i = 0; i < k->dp.n_realms; i++)
+		for (size_t j = 0; j < k->cfg.n_realms; j++)
+			if (strcmp(k->dp.realms[i].cfg->name,
+				   k->cfg.realms[j].name) == 0) {
+				k->dp.realms[i].cfg = &k->cfg.realms[j];
+				break;
+			}
+	if (k->opts->log_level < 0)
+		log_set_level((enum log_level)k->cfg.log_level);
+	log_info("keeper", "reloaded %s", k->opts->config);
+	return 0;
+failed:
+	log_error("keeper", "reload failed, keeping the running "
+		  "configuration: %s", err);
+	return rc;
+}
+
+/* Sends a reload's outcome: the new text, or the error. */
+static int answer_reload(struct keeper *k, uint32_t id)
+{
+	char err[IPC_MESSAGE_MAX];
+	int rc = reload(k, err, sizeof(err));
+	const char *text = rc == 0 ? k->config_text : err;
+	size_t len = rc == 0 ? k->config_len : strnlen(err, sizeof(err) - 1);
+	if (len == 0) {
+		text = "reload failed";
+		len = strlen(text);
+	}
+	uint8_t *body = malloc(4 + len);
+	if (!body)
+		return -ENOMEM;
+	put_be32(body, (uint32_t)-rc);
+	memcpy(body + 4, text, len);
+	int sent = ipc_send(k->ipc, IPC_RELOAD_REPLY, id, body, 4 + len, -1);
+	free(body);
+	return sent;
+}
+
+/* SIGHUP: reloads and hands a running engine the new text. */
+static void reload_on_signal(struct keeper *k)
+{
+	char err[IPC_MESSAGE_MAX];
+	if (reload(k, err, sizeof(err)) < 0 || k->ipc < 0 || !k->st.hello_seen)
+		return;
+	int rc = ipc_send(k->ipc, IPC_KEEPER_CONFIG, 0, k->config_text,
+			  k->config_len, -1);
+	if (rc < 0)
+		log_warn("keeper", "cannot send the new configuration to the "
+			 "engine: %s", strerror(-rc));
 }
 
 static void stop_engine(struct keeper *k, int sig)
@@ -270,6 +479,8 @@ static void serve_one(struct keeper *k)
 		err = answer_auth(k, &m);
 	else if (m.type == IPC_ROUTE_REQUEST)
 		err = answer_route(k, &m);
+	else if (m.type == IPC_RELOAD_REQUEST)
+		err = answer_reload(k, m.id);
 	if (m.type != IPC_ENGINE_HELLO)
 		ipc_state_complete(&k->st, m.id);
 	secure_zero(buf, sizeof(buf));
@@ -321,11 +532,7 @@ static void on_signal(struct keeper *k)
 			stop_engine(k, SIGUSR1);
 			break;
 		case SIGHUP:
-			/* TODO: reload the configuration and secrets here and
-			 * hand the engine the new text, keeping its SAs. */
-			log_warn("keeper", "SIGHUP: reloading is not supported "
-				 "with privilege separation yet; restart "
-				 "crestd");
+			reload_on_signal(k);
 			break;
 		default:
 			log_info("keeper", "signal %u: stopping",
@@ -379,9 +586,16 @@ static int setup(struct keeper *k)
 			      ? (enum log_level)k->opts->log_level
 			      : (enum log_level)k->cfg.log_level);
 
+	k->routes = calloc(MAX_ROUTES, sizeof(*k->routes));
+	if (!k->routes)
+		return -ENOMEM;
+	k->dp.route = trap_route;
+	k->dp.route_ctx = k;
 	struct control_ctx none = { 0 };
-	if (control_open(&k->ctl, k->opts->control, &none) < 0)
-		log_warn("keeper", "running without a control socket");
+	if (control_open_group(&k->ctl, k->opts->control, k->opts->control_gid,
+			       &none) < 0)
+		log_warn("keeper", "running without a control socket: "
+			 "crestctl cannot reach this daemon");
 	if (dp_open_sockets(&k->dp, &k->cfg) < 0 ||
 	    dp_open_realms(&k->dp, &k->cfg) < 0 || dp_install_traps(&k->dp) < 0)
 		return -EIO;
@@ -404,6 +618,7 @@ int keeper_main(const struct privsep_opts *o)
 	static struct keeper k;
 	k.opts = o;
 	k.ipc = -1;
+	k.started_ms = now_ms();
 	k.backoff_ms = BACKOFF_MIN_MS;
 	k.policy = (struct ipc_policy){ .ctx = &k, .conn_exists = conn_exists,
 					.realm_exists = realm_exists,
@@ -421,7 +636,10 @@ int keeper_main(const struct privsep_opts *o)
 	dp_close(&k.dp);
 	secrets_free(&k.secrets);
 	config_free(&k.cfg);
+	if (k.have_prev)
+		config_free(&k.prev);
 	free(k.config_text);
+	free(k.routes);
 	log_info("keeper", "stopped");
 	return 0;
 }

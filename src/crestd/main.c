@@ -35,6 +35,7 @@ struct options {
 	int log_level;
 	bool privsep;
 	bool engine; /* started by the keeper as its engine */
+	uint64_t started_ms; /* --keeper-started, from the keeper */
 };
 
 static void usage(FILE *out)
@@ -42,7 +43,7 @@ static void usage(FILE *out)
 	fprintf(out,
 		"usage: crestd [-c FILE] [--control PATH] "
 		"[--control-group NAME]\n"
-		"              [--log-level LEVEL] [--privsep [--user NAME]]\n"
+		"              [--log-level LEVEL] [--user NAME | --no-privsep]\n"
 		"       crestd --check FILE\n"
 		"\n"
 		"  -c, --config FILE     configuration file (default "
@@ -55,22 +56,22 @@ static void usage(FILE *out)
 		"      --control-group NAME\n"
 		"                        give group NAME access to the control "
 		"socket\n"
-		"                        (mode 0660 instead of 0600); not with "
-		"--privsep\n"
+		"                        (mode 0660 instead of 0600)\n"
 		"  -l, --log-level LEVEL error, warn, info, debug or trace; "
 		"overrides\n"
 		"                        the file's log_level\n"
-		"      --privsep         run IKE and ESP in an unprivileged, "
-		"chrooted,\n"
-		"                        seccomp-confined engine process; "
-		"the PSKs,\n"
-		"                        devices and routes stay in this "
+		"      --user NAME       run IKE and ESP as user NAME (default "
+		"\"crest\") in\n"
+		"                        a chrooted, seccomp-confined engine "
+		"process; the\n"
+		"                        PSKs, devices and routes stay in this "
 		"process\n"
-		"      --user NAME       the engine's user (default "
-		"\"crest\")\n"
+		"      --no-privsep      run everything in this one root "
+		"process, PSKs\n"
+		"                        included; for debugging only\n"
 		"      --engine-path PATH\n"
-		"                        with --privsep, run PATH as the "
-		"engine instead\n"
+		"                        run PATH as the engine instead"
+		"\n"
 		"                        of crestd itself; for tests only\n"
 		"  -h, --help            show this help\n"
 		"\n"
@@ -88,9 +89,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 		{ "control", required_argument, NULL, 'C' },
 		{ "control-group", required_argument, NULL, 'G' },
 		{ "privsep", no_argument, NULL, 'P' },
+		{ "no-privsep", no_argument, NULL, 'N' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "engine", no_argument, NULL, 'E' },
 		{ "engine-path", required_argument, NULL, 'e' },
+		{ "keeper-started", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -99,6 +102,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 	o->control = CONTROL_DEFAULT_PATH;
 	o->user = "crest";
 	o->log_level = -1;
+	o->privsep = true;
 	while ((c = getopt_long(argc, argv, "c:l:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -113,8 +117,11 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'G':
 			o->control_group = optarg;
 			break;
-		case 'P':
+		case 'P': /* the default; kept for scripts that name it */
 			o->privsep = true;
+			break;
+		case 'N':
+			o->privsep = false;
 			break;
 		case 'u':
 			o->user = optarg;
@@ -124,6 +131,9 @@ static int parse_args(int argc, char **argv, struct options *o)
 			break;
 		case 'e':
 			o->engine_path = optarg;
+			break;
+		case 'S':
+			o->started_ms = strtoull(optarg, NULL, 10);
 			break;
 		case 'l':
 			o->log_level = log_level_parse(optarg);
@@ -160,13 +170,6 @@ static int find_control_group(const struct options *o, gid_t *gid)
 	*gid = CONTROL_NO_GROUP;
 	if (!o->control_group)
 		return 0;
-	/* NOTE: the keeper creates the socket under --privsep and does not
-	 * take a group yet. */
-	if (o->privsep) {
-		fprintf(stderr, "crestd: --control-group does not work with "
-		                "--privsep yet; leave out one of them\n");
-		return 2;
-	}
 	errno = 0;
 	const struct group *gr = getgrnam(o->control_group);
 	if (gr) {
@@ -234,6 +237,8 @@ int main(int argc, char **argv)
 		return rc;
 	struct privsep_opts po = { .config = o.config, .control = o.control,
 				   .user = o.user, .log_level = o.log_level,
+				   .control_gid = control_gid,
+				   .started_ms = o.started_ms,
 				   .engine_path = o.engine_path };
 	if (o.engine)
 		return engine_main(&po);

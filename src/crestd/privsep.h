@@ -12,11 +12,19 @@
 /* The descriptor number of the keeper's socket in the engine. */
 #define PRIVSEP_IPC_FD 3
 
+#include <stdint.h>
+#include <sys/types.h>
+
 struct privsep_opts {
 	const char *config;  /* configuration file */
 	const char *control; /* control socket path */
 	const char *user;    /* the engine's user */
+	gid_t control_gid;   /* group of the control socket, or
+			      * CONTROL_NO_GROUP */
 	int log_level;	     /* -1: the file's */
+	/* now_ms() when the keeper started, which the engine reports as the
+	 * daemon's start; 0 if unknown. */
+	uint64_t started_ms;
 	/* Program the keeper runs as the engine, or NULL for crestd itself. */
 	const char *engine_path;
 };

@@ -42,8 +42,7 @@ static struct cfg_conn *find_conn(const struct cfg *cfg, const char *name)
 	return NULL;
 }
 
-/* TUN devices are created at start-up only, so the realms must match. */
-static int check_realms(const struct cfg *old, const struct cfg *next,
+int reload_check_realms(const struct cfg *old, const struct cfg *next,
                         char *err, size_t errlen)
 {
 	const char *name = NULL, *what = NULL;
@@ -181,6 +180,32 @@ static void repoint_lists(struct reload *r, const struct cfg *next)
 	}
 }
 
+/*
+ * Removes the routes of on-traffic connections that went or changed and
+ * adds those of new and changed ones.  Routes of SAs still being deleted
+ * go when those SAs do.
+ */
+static void update_traps(struct reload *r, const struct cfg *old)
+{
+	const struct cfg *cfg = r->cfg;
+	for (size_t i = 0; i < old->n_realms; i++)
+		for (size_t c = 0; c < old->realms[i].n_conns; c++) {
+			const struct cfg_conn *oc = &old->realms[i].conns[c];
+			const struct cfg_conn *nc = find_conn(cfg, oc->name);
+			if (oc->start_action == START_ACTION_TRAP &&
+			    !(nc && config_conn_equal(oc, nc)))
+				dp_trap_routes(r->dp, oc, false);
+		}
+	for (size_t i = 0; i < cfg->n_realms; i++)
+		for (size_t c = 0; c < cfg->realms[i].n_conns; c++) {
+			const struct cfg_conn *nc = &cfg->realms[i].conns[c];
+			const struct cfg_conn *oc = find_conn(old, nc->name);
+			if (nc->start_action == START_ACTION_TRAP &&
+			    !(oc && config_conn_equal(oc, nc)))
+				dp_trap_routes(r->dp, nc, true);
+		}
+}
+
 /* Starts the new and changed connections with start_action initiate. */
 static void initiate_changed(struct reload *r, const struct cfg *old,
                              struct control_reload_result *res)
@@ -270,10 +295,12 @@ static void apply(struct reload *r, struct cfg *next, struct secrets *secrets,
 		migrate_sa(r, sa, next, res);
 	repoint_lists(r, next);
 
-	struct secrets old_secrets = *r->secrets;
 	*r->cfg = *next;
-	*r->secrets = *secrets;
-	secrets_free(&old_secrets);
+	if (r->secrets) {
+		struct secrets old_secrets = *r->secrets;
+		*r->secrets = *secrets;
+		secrets_free(&old_secrets);
+	}
 	r->eng->cfg = r->cfg;
 	r->eng->secrets = r->secrets;
 	if (r->ctl)
@@ -281,6 +308,7 @@ static void apply(struct reload *r, struct cfg *next, struct secrets *secrets,
 	if (!r->log_level_fixed)
 		log_set_level((enum log_level)r->cfg->log_level);
 
+	update_traps(r, &old);
 	initiate_changed(r, &old, res);
 	retire(r, &old, node);
 }
@@ -297,28 +325,24 @@ static int load(const char *path, struct cfg *cfg, struct secrets *secrets,
 	return rc;
 }
 
-int reload_run(struct reload *r, struct control_reload_result *res, char *err,
-               size_t errlen)
+/* Applies a parsed configuration, or frees it and says why not. */
+static int finish(struct reload *r, struct cfg *next, struct secrets *secrets,
+                  int rc, struct control_reload_result *res, char *err,
+                  size_t errlen)
 {
-	struct cfg next;
-	struct secrets secrets;
-	memset(res, 0, sizeof(*res));
-	log_info("crestd", "reloading %s", r->path);
-	int rc = load(r->path, &next, &secrets, err, errlen);
-	if (rc == 0) {
-		rc = check_realms(r->cfg, &next, err, errlen);
-		if (rc < 0) {
-			secrets_free(&secrets);
-			config_free(&next);
-		}
-	}
+	bool loaded = rc == 0;
+	if (rc == 0)
+		rc = reload_check_realms(r->cfg, next, err, errlen);
 	/* Allocated up front, so that applying cannot fail half-way. */
 	struct reload_retired *node = rc == 0 ? calloc(1, sizeof(*node)) : NULL;
 	if (rc == 0 && !node) {
 		snprintf(err, errlen, "%s: out of memory", r->path);
-		secrets_free(&secrets);
-		config_free(&next);
 		rc = -ENOMEM;
+	}
+	if (rc < 0 && loaded) {
+		if (secrets)
+			secrets_free(secrets);
+		config_free(next);
 	}
 	if (rc < 0) {
 		log_error("crestd",
@@ -329,7 +353,7 @@ int reload_run(struct reload *r, struct control_reload_result *res, char *err,
 	}
 
 	r->eng->now_ms = now_ms();
-	apply(r, &next, &secrets, &node, res);
+	apply(r, next, secrets, &node, res);
 	free(node);
 	log_info("crestd",
 	         "reloaded %s: connections %u unchanged, %u changed, "
@@ -338,6 +362,27 @@ int reload_run(struct reload *r, struct control_reload_result *res, char *err,
 	         r->path, res->unchanged, res->changed, res->added,
 	         res->removed, res->sas_kept, res->sas_deleted, res->initiated);
 	return 0;
+}
+
+int reload_run(struct reload *r, struct control_reload_result *res, char *err,
+               size_t errlen)
+{
+	struct cfg next;
+	struct secrets secrets;
+	memset(res, 0, sizeof(*res));
+	log_info("crestd", "reloading %s", r->path);
+	int rc = load(r->path, &next, &secrets, err, errlen);
+	return finish(r, &next, &secrets, rc, res, err, errlen);
+}
+
+int reload_text(struct reload *r, const char *text,
+                struct control_reload_result *res, char *err, size_t errlen)
+{
+	struct cfg next;
+	memset(res, 0, sizeof(*res));
+	log_info("crestd", "applying the configuration from the keeper");
+	int rc = config_load_string(text, r->path, &next, err, errlen);
+	return finish(r, &next, NULL, rc, res, err, errlen);
 }
 
 int reload_from_control(void *arg, struct control_reload_result *res, char *err,

@@ -43,6 +43,19 @@ struct reload {
 int reload_run(struct reload *r, struct control_reload_result *res, char *err,
                size_t errlen);
 
+/*
+ * Applies configuration text that the keeper read and checked, as
+ * reload_run does; an engine has no secrets, so r->secrets is NULL.
+ */
+int reload_text(struct reload *r, const char *text,
+                struct control_reload_result *res, char *err, size_t errlen);
+
+/* TUN devices are created at start-up only, so the realms of a new
+ * configuration must match the running one's.  Returns 0, or -ENOTSUP
+ * with the realm and the reason in err. */
+int reload_check_realms(const struct cfg *old, const struct cfg *next,
+                        char *err, size_t errlen);
+
 /* reload_run as a control_reload_fn; arg is the struct reload. */
 int reload_from_control(void *arg, struct control_reload_result *res, char *err,
                         size_t errlen);

@@ -110,12 +110,15 @@ static struct dp_realm *realm_of(struct datapath *dp,
 	return NULL;
 }
 
-/* Whether another installed CHILD_SA of the realm routes the same range. */
-static bool route_shared(struct datapath *dp, const struct child_sa *child,
+/* Whether an installed CHILD_SA of the realm other than `child`, or an
+ * on-traffic connection of the realm other than `conn`, routes the range. */
+static bool route_shared(struct datapath *dp, const struct cfg_realm *realm,
+			 const struct child_sa *child,
+			 const struct cfg_conn *conn,
 			 const struct traffic_selector *ts)
 {
 	for (struct ike_sa *sa = dp->eng->sas; sa; sa = sa->next) {
-		if (sa->conn->realm != child->ike->conn->realm)
+		if (sa->conn->realm != realm)
 			continue;
 		for (struct child_sa *c = sa->children; c; c = c->next)
 			for (size_t i = 0; c != child && c->installed &&
@@ -124,6 +127,14 @@ static bool route_shared(struct datapath *dp, const struct child_sa *child,
 				if (memcmp(&c->remote_ts[i], ts,
 					   sizeof(*ts)) == 0)
 					return true;
+	}
+	for (size_t j = 0; j < realm->n_conns; j++) {
+		const struct cfg_conn *c = &realm->conns[j];
+		if (c == conn || c->start_action != START_ACTION_TRAP)
+			continue;
+		for (size_t i = 0; i < c->n_remote_ts; i++)
+			if (memcmp(&c->remote_ts[i], ts, sizeof(*ts)) == 0)
+				return true;
 	}
 	return false;
 }
@@ -175,6 +186,20 @@ int dp_install_traps(struct datapath *dp)
 	return 0;
 }
 
+void dp_trap_routes(struct datapath *dp, const struct cfg_conn *conn, bool add)
+{
+	struct dp_realm *r = NULL;
+	for (size_t i = 0; i < dp->n_realms; i++)
+		if (dp->realms[i].cfg == conn->realm)
+			r = &dp->realms[i];
+	if (!r)
+		return;
+	for (size_t t = 0; t < conn->n_remote_ts; t++)
+		if (add || !route_shared(dp, r->cfg, NULL, conn,
+					 &conn->remote_ts[t]))
+			route_ts(dp, r, conn, &conn->remote_ts[t], add);
+}
+
 static void set_routes(struct datapath *dp, struct child_sa *child, bool add)
 {
 	struct dp_realm *r = realm_of(dp, child);
@@ -186,7 +211,8 @@ static void set_routes(struct datapath *dp, struct child_sa *child, bool add)
 		return;
 	for (size_t i = 0; i < child->n_remote_ts; i++) {
 		/* A rekey's old and new SAs share their routes. */
-		if (!add && route_shared(dp, child, &child->remote_ts[i]))
+		if (!add && route_shared(dp, r->cfg, child, NULL,
+					 &child->remote_ts[i]))
 			continue;
 		route_ts(dp, r, child->ike->conn, &child->remote_ts[i], add);
 	}

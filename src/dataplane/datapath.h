@@ -96,6 +96,11 @@ void dp_close(struct datapath *dp);
 
 /* Routes the remote networks of on-traffic connections into the TUN. */
 int dp_install_traps(struct datapath *dp);
+/* Adds the routes of one on-traffic connection, or removes those that no
+ * installed CHILD_SA and no other on-traffic connection of its realm
+ * still routes; for a reload that adds, changes or removes it. */
+void dp_trap_routes(struct datapath *dp, const struct cfg_conn *conn,
+		    bool add);
 
 /* Handles one packet read from a realm's TUN device. */
 void dp_tun_input(struct datapath *dp, struct dp_realm *realm, uint8_t *pkt,

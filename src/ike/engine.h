@@ -27,12 +27,14 @@ struct ike_engine_ops {
 	void (*keepalive)(void *io, const struct ike_sa *sa);
 	/*
 	 * Computes the PSK AUTH value, prf(prf(PSK, "Key Pad for IKEv2"),
-	 * octets), for the connection's identities into out (the PRF's
-	 * output length).  Set by a process without secrets; when NULL
+	 * octets), for the identities of sa's connection with sa's PRF into
+	 * out (the PRF's output length); own is true for the AUTH this side
+	 * sends, false for the peer's expected one.  Set by a process without
+	 * secrets; when NULL
 	 * the engine computes it from its own secrets.  Returns 0, -ENOENT
 	 * for no PSK, or another negative errno.
 	 */
-	int (*auth_psk)(void *io, const struct cfg_conn *conn, uint16_t prf_id,
+	int (*auth_psk)(void *io, const struct ike_sa *sa, bool own,
 			const uint8_t *octets, size_t len, uint8_t *out);
 	void (*child_up)(void *io, struct child_sa *child);
 	void (*child_down)(void *io, struct child_sa *child);

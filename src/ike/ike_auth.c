@@ -37,7 +37,8 @@ static int compute_auth(struct ike_ctx *ctx, bool of_initiator,
 
 	/* The process that keeps the PSKs computes the value. */
 	if (eng->ops->auth_psk)
-		err = eng->ops->auth_psk(eng->io, sa->conn, sa->alg.prf, octets,
+		err = eng->ops->auth_psk(eng->io, sa,
+					 of_initiator == sa->initiator, octets,
 					 octets_len, out);
 	else
 		err = auth_psk_lookup(eng->secrets, sa->conn, sa->alg.prf,

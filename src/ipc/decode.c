@@ -209,3 +209,23 @@ int ipc_decode_route_reply(struct reader *r, struct ipc_msg *out)
 {
 	return read_status(r, &out->u.route_reply.error, out);
 }
+
+int ipc_decode_reload_reply(struct reader *r, struct ipc_msg *out)
+{
+	struct ipc_reload_reply *rr = &out->u.reload_reply;
+	const uint8_t *text;
+	int err;
+
+	err = read_status(r, &rr->error, out);
+	if (err)
+		return err;
+	rr->len = reader_left(r);
+	if (rr->error != 0 && rr->len > IPC_MESSAGE_MAX)
+		return invalid(out, "reload error message too long");
+	if (!read_ref(r, &text, rr->len))
+		return invalid(out, "reload text past the body");
+	if (memchr(text, '\0', rr->len))
+		return invalid(out, "reload text contains a NUL byte");
+	rr->text = (const char *)text;
+	return 0;
+}

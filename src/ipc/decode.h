@@ -23,5 +23,6 @@ int ipc_decode_auth_request(struct reader *r, struct ipc_msg *out);
 int ipc_decode_auth_reply(struct reader *r, struct ipc_msg *out);
 int ipc_decode_route_request(struct reader *r, struct ipc_msg *out);
 int ipc_decode_route_reply(struct reader *r, struct ipc_msg *out);
+int ipc_decode_reload_reply(struct reader *r, struct ipc_msg *out);
 
 #endif

@@ -98,6 +98,10 @@ static void encode_body(const struct ipc_msg *msg, struct writer *w)
 	case IPC_ROUTE_REPLY:
 		write_status(w, msg->u.route_reply.error);
 		break;
+	case IPC_RELOAD_REPLY:
+		write_status(w, msg->u.reload_reply.error);
+		write_bytes(w, msg->u.reload_reply.text, msg->u.reload_reply.len);
+		break;
 	}
 }
 

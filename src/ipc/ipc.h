@@ -46,6 +46,8 @@ enum ipc_type {
 	IPC_AUTH_PSK_REPLY = 5,
 	IPC_ROUTE_REQUEST = 6,
 	IPC_ROUTE_REPLY = 7,
+	IPC_RELOAD_REQUEST = 8,
+	IPC_RELOAD_REPLY = 9,
 };
 
 /* The sender of a message. */
@@ -166,6 +168,24 @@ struct ipc_route_reply {
 	int error; /* 0 or a negative errno */
 };
 
+/*
+ * RELOAD_REQUEST has an empty body: the engine asks the keeper to re-read
+ * the configuration and secrets files, for crestctl reload.
+ *
+ * RELOAD_REPLY: 0 uint32 status (0 or a positive errno), then text to the
+ * body's end with no NUL byte: on success the new configuration text, 1 to
+ * IPC_CONFIG_MAX bytes; on failure the error for the operator, 1 to
+ * IPC_MESSAGE_MAX bytes.  After a SIGHUP the keeper sends the new text as
+ * a KEEPER_CONFIG of its own.
+ */
+#define IPC_MESSAGE_MAX 1024
+
+struct ipc_reload_reply {
+	int error;        /* 0 or a negative errno */
+	const char *text; /* inside the received buffer */
+	size_t len;
+};
+
 union ipc_body {
 	struct ipc_config config;
 	struct ipc_socket socket;
@@ -173,6 +193,7 @@ union ipc_body {
 	struct ipc_auth_reply auth_reply;
 	struct ipc_route_request route_request;
 	struct ipc_route_reply route_reply;
+	struct ipc_reload_reply reload_reply;
 };
 
 /*

@@ -74,6 +74,24 @@ static const struct ipc_request requests[] = {
 		.fd = IPC_FD_NONE,
 		.decode = ipc_decode_route_reply,
 	},
+	[IPC_RELOAD_REQUEST] = {
+		.name = "RELOAD_REQUEST",
+		.from = IPC_FROM_ENGINE,
+		.min_body = 0,
+		.max_body = 0,
+		.fd = IPC_FD_NONE,
+		.state = IPC_STATE_AFTER_HELLO,
+		.max_pending = 1,
+		.decode = ipc_decode_empty,
+	},
+	[IPC_RELOAD_REPLY] = {
+		.name = "RELOAD_REPLY",
+		.from = IPC_FROM_KEEPER,
+		.min_body = IPC_STATUS_LEN + 1,
+		.max_body = IPC_STATUS_LEN + IPC_CONFIG_MAX,
+		.fd = IPC_FD_NONE,
+		.decode = ipc_decode_reload_reply,
+	},
 };
 // clang-format on
 

@@ -133,6 +133,7 @@ int ipc_check_route_request(const struct ipc_state *st,
 		return deny(reason, -ENOENT, "unknown connection");
 	if (!p->route_allowed || !p->route_allowed(p->ctx, rt))
 		return deny(reason, -EACCES,
-		            "prefix outside the connection's remote selectors");
+		            "prefix outside the connection's remote selectors "
+		            "or over a gateway address");
 	return 0;
 }

@@ -16,7 +16,7 @@
 #include "ipc/ipc.h"
 
 /* Sum of the request table's max_pending values. */
-#define IPC_MAX_PENDING 8
+#define IPC_MAX_PENDING 9
 
 struct ipc_policy {
 	void *ctx;
@@ -24,8 +24,9 @@ struct ipc_policy {
 	bool (*conn_exists)(void *ctx, const char *name);
 	/* Whether the configuration has a realm of this index. */
 	bool (*realm_exists)(void *ctx, unsigned realm);
-	/* Whether the request's connection belongs to its realm and the
-	 * prefix lies inside one of the connection's remote selectors. */
+	/* Whether the request's connection belongs to its realm, the prefix
+	 * lies inside one of the connection's remote selectors and covers
+	 * neither gateway address. */
 	bool (*route_allowed)(void *ctx, const struct ipc_route_request *route);
 };
 
@@ -52,7 +53,8 @@ void ipc_state_init(struct ipc_state *st, const struct ipc_policy *policy);
  *   -EEXIST  the request id already awaits a reply
  *   -EBUSY   too many requests of this type await replies
  *   -ENOENT  unknown connection or realm
- *   -EACCES  route outside the connection's remote selectors
+ *   -EACCES  route outside the connection's remote selectors, or over
+ *            a gateway address
  */
 int ipc_check_request(const struct ipc_state *st, const struct ipc_msg *msg,
                       const char **reason);

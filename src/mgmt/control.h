@@ -60,6 +60,8 @@ struct control_ctx {
 	struct ike_engine *eng;
 	struct datapath *dp;
 	uint64_t started_ms;       /* now_ms() when the daemon started */
+	/* The keeper's PID when this is its engine process, else 0. */
+	int keeper_pid;
 	control_reload_fn *reload; /* NULL: the reload command fails */
 	void *reload_arg;
 };

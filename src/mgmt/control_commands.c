@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Request parsing and the command table.  Commands that take arguments
- * (initiate, terminate, rekey, check, log) read them from members of the
+ * (initiate, terminate, rekey, log) read them from members of the
  * request object, so every handler gets the whole request.
  */
 #include "mgmt/control_commands.h"
@@ -26,7 +26,6 @@ static const struct control_command commands[] = {
         {"terminate", control_cmd_terminate},
         {"rekey", control_cmd_rekey},
         {"reload", control_cmd_reload},
-        {"check", control_cmd_check},
         {"log", control_cmd_log},
 };
 

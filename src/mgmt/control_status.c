@@ -25,11 +25,16 @@ json_t *control_cmd_status(const struct control_ctx *ctx, const json_t *req)
 			return NULL;
 		}
 
+	/* pid is the process an operator signals: crestd, the keeper when
+	 * privileges are separated; engine_pid is then this process. */
 	uint64_t uptime_ms = now_ms() - ctx->started_ms;
-	return json_pack("{s:s, s:I, s:o, s:s, s:o}", "version", CREST_VERSION,
-	                 "pid", (json_int_t)getpid(), "uptime",
-	                 control_u64(uptime_ms / 1000), "config",
-	                 ctx->cfg->path, "realms", realms);
+	bool separated = ctx->keeper_pid > 0;
+	return json_pack("{s:s, s:I, s:I, s:b, s:o, s:s, s:o}", "version",
+	                 CREST_VERSION, "pid",
+	                 (json_int_t)(separated ? ctx->keeper_pid : getpid()),
+	                 "engine_pid", (json_int_t)getpid(), "privsep",
+	                 separated, "uptime", control_u64(uptime_ms / 1000),
+	                 "config", ctx->cfg->path, "realms", realms);
 }
 
 /* Builds {"name": count, ...} from a counter array and its names. */

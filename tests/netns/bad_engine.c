@@ -12,8 +12,10 @@
  *   e  a message of an unknown type
  *   f  ROUTE_REQUEST for 192.0.2.0/24, outside the remote selectors
  *   g  AUTH_PSK_REQUEST for a connection the configuration lacks
+ *   h  ROUTE_REQUEST for 192.0.2.2/32, the test's remote gateway, which
+ *      the test's remote selectors cover in this case
  *
- * b, f and g first send a valid ENGINE_HELLO and wait for the keeper's
+ * b, f, g and h first send a valid ENGINE_HELLO and wait for the keeper's
  * KEEPER_CONFIG.  The datagrams are built here byte by byte, not with
  * ipc_send or ipc_encode, so the checks of the IPC code cannot hide them.
  *
@@ -195,10 +197,11 @@ static int unknown_type(const struct target *t)
 	return send_message(UNKNOWN_TYPE, NULL, 0);
 }
 
-static int foreign_route(const struct target *t)
+/* Asks for an IPv4 route into the realm of the target connection. */
+static int ask_route(const struct target *t, const uint8_t prefix[4],
+                     uint8_t prefix_len)
 {
 	uint8_t body[ROUTE_FIXED_LEN + IPC_NAME_MAX];
-	static const uint8_t prefix[4] = {192, 0, 2, 0};
 	size_t name_len = strlen(t->conn);
 
 	if (name_len > IPC_NAME_MAX)
@@ -208,14 +211,26 @@ static int foreign_route(const struct target *t)
 		return err;
 	memset(body, 0, sizeof(body));
 	body[0] = IPC_ROUTE_ADD;
-	body[1] = 4;  /* IPv4 */
-	body[2] = 24; /* prefix length */
+	body[1] = 4; /* IPv4 */
+	body[2] = prefix_len;
 	put_be16(body + 4, t->realm);
 	body[6] = (uint8_t)name_len;
-	memcpy(body + 8, prefix, sizeof(prefix));
+	memcpy(body + 8, prefix, 4);
 	memcpy(body + ROUTE_FIXED_LEN, t->conn, name_len);
 	return send_message(IPC_ROUTE_REQUEST, body,
 	                    ROUTE_FIXED_LEN + name_len);
+}
+
+static int foreign_route(const struct target *t)
+{
+	static const uint8_t prefix[4] = {192, 0, 2, 0};
+	return ask_route(t, prefix, 24);
+}
+
+static int gateway_route(const struct target *t)
+{
+	static const uint8_t gateway[4] = {192, 0, 2, 2};
+	return ask_route(t, gateway, 32);
 }
 
 static int unknown_conn_auth(const struct target *t)
@@ -233,6 +248,7 @@ static const struct bad_case cases[] = {
         {'e', "message of an unknown type", unknown_type},
         {'f', "ROUTE_REQUEST for 192.0.2.0/24", foreign_route},
         {'g', "AUTH_PSK_REQUEST for an unknown connection", unknown_conn_auth},
+        {'h', "ROUTE_REQUEST for the gateway 192.0.2.2/32", gateway_route},
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -270,7 +286,7 @@ static const struct bad_case *select_case(void)
 		for (size_t i = 0; i < N_CASES; i++)
 			if (cases[i].letter == letter[0] && !letter[1])
 				return &cases[i];
-		fprintf(stderr, "bad engine: unknown case \"%s\"; use a to g\n",
+		fprintf(stderr, "bad engine: unknown case \"%s\"; use a to h\n",
 		        letter);
 		return NULL;
 	}

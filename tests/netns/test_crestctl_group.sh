@@ -3,8 +3,10 @@
 # crestd --control-group: with --control-group crest the control socket is
 # srw-rw---- root:crest, so crestctl run as the user crest can query it and
 # the user nobody cannot. Without the option the socket is srw------- and
-# the user crest gets exit status 3 with "permission denied". An unknown
-# group and --privsep with a group stop crestd at start-up.
+# the user crest gets exit status 3 with "permission denied". Both hold
+# with privilege separation, where the keeper creates the socket and the
+# engine serves it, and with --no-privsep. An unknown group stops crestd at
+# start-up.
 #
 # Needs root, setpriv, and the user and group crest that scripts/deps.sh
 # creates; exits 77 otherwise.
@@ -71,37 +73,40 @@ check "unknown group: message says unknown group" \
 check_not "unknown group: no socket file" test -e "$socket"
 check_not "unknown group: no TUN device" netns_exec "$NS_A" ip link show crest0
 
-echo "# --privsep with a group"
-rc=0
-out=$(crestd_fails --privsep --control-group crest) || rc=$?
-check_eq "privsep: crestd exits 2" 2 "$rc"
-check "privsep: message names both options" \
-	grep -qF -- "--control-group does not work with --privsep" <<<"$out"
-check_not "privsep: no socket file" test -e "$socket"
+# Starts crestd with the group, checks who may use the socket, stops it:
+# group_case LABEL [CRESTD_OPTION...].
+group_case() {
+	local label=$1 rc out
+	shift
+	echo "# --control-group crest ($label)"
+	crest_start a "$NS_A" --control-group crest "$@"
+	check "$label: crestd creates the socket" wait_for 10 test -S "$socket"
+	check_eq "$label: socket mode is srw-rw----" "srw-rw----" \
+		"$(stat -c %A "$socket")"
+	check_eq "$label: socket owner is root" root "$(stat -c %U "$socket")"
+	check_eq "$label: socket group is crest" crest "$(stat -c %G "$socket")"
+	check "$label: crestd logs the mode and group" \
+		crest_wait_log a "listening on $socket, mode 0660, group ID $(getent group crest | cut -d: -f3)" 5
+	out=$(crestctl_as crest 2>&1) || true
+	check "$label: user crest gets the status" \
+		jq -e --argjson pid "${CREST_PIDS[a]}" '.pid == $pid' <<<"$out"
+	rc=0
+	out=$(crestctl_as nobody 2>&1) || rc=$?
+	check_eq "$label: user nobody gets exit status 3" 3 "$rc"
+	check "$label: user nobody gets permission denied" \
+		grep -qF "permission denied" <<<"$out"
+	check "$label: the message names the group option" \
+		grep -qF -- "--control-group" <<<"$out"
+	check "$label: root gets the status" \
+		"$CRESTCTL" --socket "$socket" --json status
+	rc=0
+	crest_stop a || rc=$?
+	check_eq "$label: crestd exits 0 on TERM" 0 "$rc"
+	check_not "$label: crestd removes the socket" test -e "$socket"
+}
 
-echo "# --control-group crest"
-crest_start a "$NS_A" --control-group crest
-check "group: crestd creates the socket" wait_for 10 test -S "$socket"
-check_eq "group: socket mode is srw-rw----" "srw-rw----" \
-	"$(stat -c %A "$socket")"
-check_eq "group: socket owner is root" root "$(stat -c %U "$socket")"
-check_eq "group: socket group is crest" crest "$(stat -c %G "$socket")"
-check "group: crestd logs the mode and group" \
-	crest_wait_log a "listening on $socket, mode 0660, group ID $(getent group crest | cut -d: -f3)" 5
-out=$(crestctl_as crest 2>&1) || true
-check "group: user crest gets the status" \
-	jq -e --argjson pid "${CREST_PIDS[a]}" '.pid == $pid' <<<"$out"
-rc=0
-out=$(crestctl_as nobody 2>&1) || rc=$?
-check_eq "group: user nobody gets exit status 3" 3 "$rc"
-check "group: user nobody gets permission denied" \
-	grep -qF "permission denied" <<<"$out"
-check "group: root gets the status" \
-	"$CRESTCTL" --socket "$socket" --json status
-rc=0
-crest_stop a || rc=$?
-check_eq "group: crestd exits 0 on TERM" 0 "$rc"
-check_not "group: crestd removes the socket" test -e "$socket"
+group_case "separated"
+group_case "one process" --no-privsep
 
 echo "# without --control-group"
 crest_start a "$NS_A"

@@ -47,4 +47,31 @@ check_eq "a initiated the IKE SA" initiator \
 	"$(crest_query a sas 'd["sas"][0]["role"]')"
 check_eq "a drops no packet for a full on-traffic queue" 0 \
 	"$(crest_drops a datapath_drops trap_queue_full)"
+
+# A reload that turns the connection to start_action wait removes its
+# routes once its SA goes; one that turns it back to trap installs them
+# again, and the next ping starts a new IKE SA.
+trap_route_present() {
+	ip netns exec "$NS_A" ip route show table all |
+		grep -q '^203.0.113.0/24 .*crest0'
+}
+echo "# reload: trap to wait"
+crest_config a local=192.0.2.1 remote=192.0.2.2 start_action=wait
+check "a reloads" "$CRESTCTL" --socket "$CREST_WORK/a.ctl" reload
+check "a deletes the SA of the changed connection" wait_for 10 \
+	crest_ike_sas_is a 0
+check "the route goes with the SA and the on-traffic start" wait_for 5 \
+	bash -c "! ip netns exec '$NS_A' ip route show table all |
+		grep -q '^203.0.113.0/24 .*crest0'"
+
+echo "# reload: wait to trap"
+crest_config a local=192.0.2.1 remote=192.0.2.2 start_action=trap
+check "a reloads again" "$CRESTCTL" --socket "$CREST_WORK/a.ctl" reload
+check "the reload installs the on-traffic route" wait_for 5 \
+	trap_route_present
+check_eq "no IKE SA before the next ping" 0 "$(crest_ike_sas a)"
+check "a ping after the reload starts a new IKE SA and gets through" \
+	wait_for 10 netns_exec "$NS_A" ping -c 1 -W 1 -I 198.51.100.1 \
+	203.0.113.1
+check_eq "a lists one IKE SA after that ping" 1 "$(crest_ike_sas a)"
 check_done

@@ -4,8 +4,11 @@
 # with no capabilities, under seccomp and no_new_privs, chrooted into an
 # empty root-owned directory. It keeps neither the PSK nor
 # prf(PSK, "Key Pad for IKEv2") in memory, while the keeper holds the PSK
-# (which proves the memory scan works); and after SIGKILL the keeper starts
-# a new engine that brings the tunnel back within 10 s.
+# (which proves the memory scan works), neither after the tunnel comes up
+# nor after an IKE SA and a CHILD_SA rekey; a reload through
+# crestctl and SIGHUP reaches the engine, and a bad file is refused with its
+# line; after SIGKILL the keeper starts a new engine that brings the tunnel
+# back within 10 s.
 #
 # usage: test_privsep.sh CRESTD CRESTCTL
 set -euo pipefail
@@ -33,6 +36,12 @@ check "ping through the tunnel" netns_exec "$NS_A" \
 	ping -c 3 -i 0.2 -W 2 -I 198.51.100.1 203.0.113.1
 
 keeper=${CREST_PIDS[a]}
+spi_i=$(crest_query a sas 'd["sas"][0]["spi_i"]')
+spi_r=$(crest_query a sas 'd["sas"][0]["spi_r"]')
+check "the keeper logs the IKE SA of its AUTH values" crest_wait_log a \
+	"own AUTH value for to-peer ${spi_i}_i ${spi_r}_r" 1
+check "the keeper logs the peer's AUTH value too" crest_wait_log a \
+	"peer's AUTH value for to-peer ${spi_i}_i ${spi_r}_r" 1
 engine_of() {
 	pgrep -P "$1" | head -n 1
 }
@@ -108,6 +117,67 @@ read -r engine_psk engine_pad < <(scan "$engine")
 check_ge "the scan finds the PSK in the keeper" 1 "$keeper_psk"
 check_eq "no PSK in the engine" 0 "$engine_psk"
 check_eq "no prf(PSK, key pad) in the engine" 0 "$engine_pad"
+
+echo "# secrets in memory after rekeys"
+# Each control request is answered after the exchange starts, so the logs
+# tell when it finished.
+ike_rekeys() {
+	grep -c 'IKE SA rekeyed' "$CREST_WORK/a.log" || true
+}
+before=$(ike_rekeys)
+check "crestctl rekey --ike" "$CRESTCTL" --socket "$CREST_WORK/a.ctl" \
+	rekey to-peer --ike
+check "the IKE SA is rekeyed" wait_for 10 \
+	bash -c "(( \$(grep -c 'IKE SA rekeyed' '$CREST_WORK/a.log') > $before ))"
+check "crestctl rekey (CHILD_SA)" "$CRESTCTL" --socket "$CREST_WORK/a.ctl" \
+	rekey to-peer
+check "ping after the rekeys" netns_exec "$NS_A" \
+	ping -c 3 -i 0.2 -W 2 -I 198.51.100.1 203.0.113.1
+read -r engine_psk engine_pad < <(scan "$engine")
+check_eq "no PSK in the engine after the rekeys" 0 "$engine_psk"
+check_eq "no prf(PSK, key pad) in the engine after the rekeys" 0 \
+	"$engine_pad"
+
+echo "# reload with privilege separation"
+spi_before=$(crest_query a sas 'd["sas"][0]["spi_i"]')
+cp "$CREST_WORK/a.conf" "$CREST_WORK/a.conf.good"
+sed -i 's/esp_proposals = \[ "aes256gcm16" \]/esp_proposals = [ "aes128gcm16", "aes256gcm16" ]/' \
+	"$CREST_WORK/a.conf"
+out=$("$CRESTCTL" --socket "$CREST_WORK/a.ctl" --json reload)
+check "reload: the changed connection is counted" \
+	jq -e '.connections.changed == 1 and .sas.deleted == 1 and .initiated == 1' \
+	<<<"$out"
+check "reload: the engine applies the keeper's text" \
+	crest_wait_log a 'applying the configuration from the keeper' 5
+check "reload: a new IKE SA replaces the old one" wait_for 20 bash -c \
+	"test \"\$('$CRESTCTL' --socket '$CREST_WORK/a.ctl' --json sas | jq -r '.sas[] | select(.state == \"established\") | .spi_i')\" != '' &&
+	 ! '$CRESTCTL' --socket '$CREST_WORK/a.ctl' --json sas | jq -e '.sas[] | select(.spi_i == \"$spi_before\")' >/dev/null"
+check "reload: ping through the new SA" wait_for 10 netns_exec "$NS_A" \
+	ping -c 1 -W 1 -I 198.51.100.1 203.0.113.1
+check "reload: connections show the new proposal" bash -c \
+	"'$CRESTCTL' --socket '$CREST_WORK/a.ctl' --json connections | jq -e '.connections[0].esp_proposals[0] == \"aes128gcm16\"'"
+
+printf 'log_level = "info";\nsecrets = ;\nrealms = ();\n' >"$CREST_WORK/a.conf"
+rc=0
+out=$("$CRESTCTL" --socket "$CREST_WORK/a.ctl" reload 2>&1) || rc=$?
+check_eq "bad file: crestctl reload exits 1" 1 "$rc"
+check "bad file: the error names the file and line" \
+	grep -qF "a.conf:2:" <<<"$out"
+check "bad file: the keeper logs the refusal" \
+	crest_wait_log a '\[keeper\] reload failed, keeping the running configuration' 5
+check "bad file: the tunnel stays up" netns_exec "$NS_A" \
+	ping -c 1 -W 1 -I 198.51.100.1 203.0.113.1
+
+cp "$CREST_WORK/a.conf.good" "$CREST_WORK/a.conf"
+applied=$(grep -c 'applying the configuration from the keeper' "$CREST_WORK/a.log")
+kill -HUP "$keeper"
+check "SIGHUP: the engine applies the keeper's text" wait_for 10 bash -c \
+	"(( \$(grep -c 'applying the configuration from the keeper' '$CREST_WORK/a.log') > $applied ))"
+check "SIGHUP: connections show the old proposal again" wait_for 5 bash -c \
+	"'$CRESTCTL' --socket '$CREST_WORK/a.ctl' --json connections | jq -e '.connections[0].esp_proposals[0] == \"aes256gcm16\"'"
+check "SIGHUP: ping through the tunnel" wait_for 20 netns_exec "$NS_A" \
+	ping -c 1 -W 1 -I 198.51.100.1 203.0.113.1
+check "the engine survived the reloads" kill -0 "$engine"
 
 echo "# engine killed"
 kill -KILL "$engine"

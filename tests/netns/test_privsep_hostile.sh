@@ -6,7 +6,9 @@
 # every case the keeper must log "rejected request TYPE from the engine:
 # REASON", kill that engine, schedule a new one and stay alive. The route
 # request for 192.0.2.0/24 must not reach the routing table, and the keeper
-# must exit 0 on SIGTERM at the end.
+# must exit 0 on SIGTERM at the end. A second keeper, whose remote selectors
+# cover the peer's gateway address, refuses a route to that address (case
+# h), because the route would pull IKE and ESP into the tunnel.
 #
 # The keeper doubles its restart delay after each death, from 0.5 s, so
 # the seventh engine starts about 32 s after the first.
@@ -33,7 +35,7 @@ cases=(
 	"c|AUTH_PSK_REQUEST|request before ENGINE_HELLO"
 	"d|ENGINE_HELLO|descriptor where none is allowed"
 	"e|UNKNOWN|unknown type"
-	"f|ROUTE_REQUEST|prefix outside the connection's remote selectors"
+	"f|ROUTE_REQUEST|prefix outside the connection's remote selectors or over a gateway address"
 	"g|AUTH_PSK_REQUEST|unknown connection"
 )
 
@@ -120,4 +122,23 @@ rc=0
 crest_stop a || rc=$?
 check_eq "keeper exits 0 on SIGTERM" 0 "$rc"
 check "the keeper logs its stop" crest_wait_log a '\[keeper\] stopped$' 1
+
+echo "# case h: a route over the gateway, inside the remote selectors"
+crest_config a local=192.0.2.1 remote=192.0.2.2 \
+	remote_ts=203.0.113.0/24,192.0.2.0/24
+CREST_BAD_ENGINE_CASE=h crest_start a "$NS_A" --engine-path "$bad_engine"
+keeper=${CREST_PIDS[a]}
+check "h: the bad engine runs case h" \
+	crest_wait_log a "bad engine PID [0-9]*: case h:" 10
+# Case f logged the same line once before.
+check "h: the keeper rejects it" wait_for 10 log_count_ge \
+	"rejected request ROUTE_REQUEST from the engine: prefix outside the connection's remote selectors or over a gateway address; restarting it" 2
+check "h: the keeper is alive" kill -0 "$keeper"
+check_not "h: no route to 192.0.2.2 via crest0" bash -c \
+	"ip netns exec '$NS_A' ip -4 route show table all | grep -Eq '^192\.0\.2\.2 .*dev crest0'"
+check "h: 192.0.2.2 is still reached on ul0" bash -c \
+	"ip netns exec '$NS_A' ip -4 route get 192.0.2.2 | grep -q 'dev ul0'"
+rc=0
+crest_stop a || rc=$?
+check_eq "h: keeper exits 0 on SIGTERM" 0 "$rc"
 check_done

@@ -14,14 +14,17 @@
 #define PSK "pair test psk"
 
 static const struct secrets *keeper_secrets;
-static unsigned calls;
+static unsigned calls, own_calls;
 
-static int keeper_auth(void *io, const struct cfg_conn *conn,
-		       uint16_t prf_id, const uint8_t *octets, size_t len,
-		       uint8_t *out)
+static int keeper_auth(void *io, const struct ike_sa *sa, bool own,
+		       const uint8_t *octets, size_t len, uint8_t *out)
 {
+	/* The SA is past IKE_SA_INIT, so both SPIs are known. */
+	assert_true(sa->spi_i != 0 && sa->spi_r != 0);
 	calls++;
-	return auth_psk_lookup(keeper_secrets, conn, prf_id, octets, len, out);
+	own_calls += own;
+	return auth_psk_lookup(keeper_secrets, sa->conn, sa->alg.prf, octets,
+	                       len, out);
 }
 
 static void responder_without_secrets(void **state)
@@ -40,6 +43,7 @@ static void responder_without_secrets(void **state)
 	keeper_secrets = sb->eng.secrets;
 	sb->eng.secrets = NULL;
 	calls = 0;
+	own_calls = 0;
 
 	pair_initiate(p);
 	pair_pump(p);
@@ -47,11 +51,12 @@ static void responder_without_secrets(void **state)
 	assert_int_equal(pair_sa(p, PAIR_B)->state, IKE_STATE_ESTABLISHED);
 	/* One value to verify A's AUTH, one for B's own. */
 	assert_int_equal(calls, 2);
+	assert_int_equal(own_calls, 1);
 	sb->eng.secrets = keeper_secrets;
 	pair_free(p);
 }
 
-static int no_psk(void *io, const struct cfg_conn *conn, uint16_t prf_id,
+static int no_psk(void *io, const struct ike_sa *sa, bool own,
 		  const uint8_t *octets, size_t len, uint8_t *out)
 {
 	return -ENOENT;

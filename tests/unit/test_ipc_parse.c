@@ -168,7 +168,7 @@ static void header_rules_reject(void **state)
 
 static void unknown_type_rejected(void **state)
 {
-	const uint16_t types[] = {0, 8, 0x100, 0xffff};
+	const uint16_t types[] = {0, 10, 0x100, 0xffff};
 	struct ipc_msg m;
 
 	for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
@@ -452,6 +452,84 @@ static void encode_rejects_long_name(void **state)
 	assert_int_equal(ipc_encode(&in, &w), -ENOBUFS);
 }
 
+static void reload_request_rules(void **state)
+{
+	struct ipc_msg m;
+	size_t len = build(IPC_RELOAD_REQUEST, 0, NULL, 0);
+
+	assert_int_equal(parse(len, false, ENGINE, &m), 0);
+	assert_int_equal(m.type, IPC_RELOAD_REQUEST);
+	assert_int_equal(parse(len, false, KEEPER, &m), -EPERM);
+	assert_int_equal(parse(len, true, ENGINE, &m), -EBADF);
+	len = build(IPC_RELOAD_REQUEST, 0, "x", 1);
+	assert_int_equal(parse(len, false, ENGINE, &m), -EMSGSIZE);
+}
+
+/* Builds a RELOAD_REPLY of status and text of n bytes. */
+static size_t reload_reply(uint32_t status, const char *text, size_t n)
+{
+	static uint8_t body[4 + IPC_CONFIG_MAX + 1];
+
+	body[0] = (uint8_t)(status >> 24);
+	body[1] = (uint8_t)(status >> 16);
+	body[2] = (uint8_t)(status >> 8);
+	body[3] = (uint8_t)status;
+	memcpy(body + 4, text, n);
+	return build(IPC_RELOAD_REPLY, 0, body, 4 + n);
+}
+
+static void reload_reply_rules(void **state)
+{
+	static char big[IPC_CONFIG_MAX + 1];
+	struct ipc_msg m;
+	const char conf[] = "log_level = \"info\";";
+
+	assert_int_equal(parse(reload_reply(0, conf, strlen(conf)), false,
+	                       KEEPER, &m),
+	                 0);
+	assert_int_equal(m.u.reload_reply.error, 0);
+	assert_int_equal(m.u.reload_reply.len, strlen(conf));
+	assert_memory_equal(m.u.reload_reply.text, conf, strlen(conf));
+
+	assert_int_equal(parse(reload_reply(22, "a.conf:3: bad", 13), false,
+	                       KEEPER, &m),
+	                 0);
+	assert_int_equal(m.u.reload_reply.error, -22);
+
+	/* Direction, empty text, NUL bytes, sizes and the errno range. */
+	assert_int_equal(parse(reload_reply(0, conf, strlen(conf)), false,
+	                       ENGINE, &m),
+	                 -EPERM);
+	assert_int_equal(parse(reload_reply(0, "", 0), false, KEEPER, &m),
+	                 -EMSGSIZE);
+	assert_int_equal(parse(reload_reply(0, "a\0b", 3), false, KEEPER, &m),
+	                 -EINVAL);
+	memset(big, 'x', sizeof(big));
+	assert_int_equal(parse(reload_reply(0, big, IPC_CONFIG_MAX), false,
+	                       KEEPER, &m),
+	                 0);
+	assert_int_equal(parse(reload_reply(0, big, IPC_CONFIG_MAX + 1), false,
+	                       KEEPER, &m),
+	                 -EMSGSIZE);
+	assert_int_equal(parse(reload_reply(5, big, IPC_MESSAGE_MAX), false,
+	                       KEEPER, &m),
+	                 0);
+	assert_int_equal(parse(reload_reply(5, big, IPC_MESSAGE_MAX + 1),
+	                       false, KEEPER, &m),
+	                 -EINVAL);
+	assert_int_equal(parse(reload_reply(IPC_ERRNO_MAX + 1, "x", 1), false,
+	                       KEEPER, &m),
+	                 -EINVAL);
+
+	/* ipc_encode writes what ipc_parse reads. */
+	struct ipc_msg in = {.type = IPC_RELOAD_REPLY, .id = 3, .fd = -1};
+	in.u.reload_reply = (struct ipc_reload_reply){
+	        .error = -2, .text = "gone", .len = 4};
+	assert_int_equal(parse(build_msg(&in, 0), false, KEEPER, &m), 0);
+	assert_int_equal(m.u.reload_reply.error, -2);
+	assert_memory_equal(m.u.reload_reply.text, "gone", 4);
+}
+
 static void type_names_match(void **state)
 {
 	assert_string_equal(ipc_type_name(IPC_ENGINE_HELLO), "ENGINE_HELLO");
@@ -463,6 +541,9 @@ static void type_names_match(void **state)
 	                    "AUTH_PSK_REPLY");
 	assert_string_equal(ipc_type_name(IPC_ROUTE_REQUEST), "ROUTE_REQUEST");
 	assert_string_equal(ipc_type_name(IPC_ROUTE_REPLY), "ROUTE_REPLY");
+	assert_string_equal(ipc_type_name(IPC_RELOAD_REQUEST),
+	                    "RELOAD_REQUEST");
+	assert_string_equal(ipc_type_name(IPC_RELOAD_REPLY), "RELOAD_REPLY");
 	assert_string_equal(ipc_peer_name(IPC_FROM_ENGINE), "engine");
 	assert_string_equal(ipc_peer_name(IPC_FROM_KEEPER), "keeper");
 }
@@ -486,6 +567,8 @@ int main(void)
 	        cmocka_unit_test(auth_reply_rules),
 	        cmocka_unit_test(route_request_fields_checked),
 	        cmocka_unit_test(encode_rejects_long_name),
+	        cmocka_unit_test(reload_request_rules),
+	        cmocka_unit_test(reload_reply_rules),
 	        cmocka_unit_test(type_names_match),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -73,6 +73,11 @@ static struct ipc_msg route(uint32_t id, uint16_t realm, const char *conn,
 	return m;
 }
 
+static struct ipc_msg reload(uint32_t id)
+{
+	return (struct ipc_msg){.type = IPC_RELOAD_REQUEST, .id = id};
+}
+
 static int check(const struct ipc_state *st, struct ipc_msg m)
 {
 	const char *reason = NULL;
@@ -174,10 +179,25 @@ static void total_pending_limit_enforced(void **state)
 	for (uint32_t id = 20; id < 24; id++)
 		assert_int_equal(
 		        check_and_accept(&st, route(id, 0, "gw-b", 100)), 0);
+	assert_int_equal(check_and_accept(&st, reload(30)), 0);
 	assert_int_equal(st.n_pending, IPC_MAX_PENDING);
 	assert_int_equal(check(&st, route(24, 0, "gw-b", 100)), -EBUSY);
 	assert_int_equal(ipc_state_complete(&st, 22), 0);
 	assert_int_equal(check(&st, route(24, 0, "gw-b", 100)), 0);
+}
+
+static void reload_rules_enforced(void **state)
+{
+	struct ipc_state st;
+
+	ipc_state_init(&st, &policy);
+	assert_int_equal(check(&st, reload(2)), -EPROTO);
+	assert_int_equal(check_and_accept(&st, hello()), 0);
+	assert_int_equal(check_and_accept(&st, reload(2)), 0);
+	/* One reload at a time. */
+	assert_int_equal(check(&st, reload(3)), -EBUSY);
+	assert_int_equal(ipc_state_complete(&st, 2), 0);
+	assert_int_equal(check_and_accept(&st, reload(3)), 0);
 }
 
 static void duplicate_id_rejected(void **state)
@@ -214,6 +234,7 @@ int main(void)
 	        cmocka_unit_test(no_policy_rejects_all),
 	        cmocka_unit_test(pending_limit_enforced),
 	        cmocka_unit_test(total_pending_limit_enforced),
+	        cmocka_unit_test(reload_rules_enforced),
 	        cmocka_unit_test(duplicate_id_rejected),
 	        cmocka_unit_test(route_rules_enforced),
 	};
