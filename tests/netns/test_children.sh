@@ -59,7 +59,7 @@ check "b establishes child high" \
 check "a used CREATE_CHILD_SA for the second child" \
 	crest_wait_log a 'creating CHILD_SA high' 1
 
-# children NAME: the sorted child names of the only IKE SA, or a message.
+# child_names NAME: the sorted child names of the only IKE SA, or a message.
 child_names() {
 	crest_query "$1" sas \
 		'",".join(sorted(c["name"] for c in d["sas"][0]["children"])) if len(d["sas"]) == 1 else "%d IKE SAs" % len(d["sas"])'
@@ -79,7 +79,7 @@ packets() {
 		"sum(c['$3'] for s in d['sas'] for c in s['children'] if c['name'] == '$2')"
 }
 
-# ping_counted NAME SRC DST: pings SRC -> DST from a and checks that a's
+# ping_counted CHILD OTHER SRC DST: pings SRC -> DST from a and checks that a's
 # CHILD_SA of child NAME counts the requests and the other child nothing.
 ping_counted() {
 	local child=$1 other=$2 src=$3 dst=$4
