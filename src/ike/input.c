@@ -224,6 +224,11 @@ static void handle_response(struct ike_engine *eng, struct ike_sa *sa,
 	/* The next child of the connection goes out at once. */
 	if (sa->children_todo && !sa->request)
 		rekey_create_next_child(eng, sa);
+	/* A reauthentication replaces the old SA once all children are up
+	 * or have failed. */
+	if (sa->replaces_spi_i && !sa->children_todo && !sa->request &&
+	    sa->state == IKE_STATE_ESTABLISHED)
+		rekey_reauth_done(eng, sa);
 }
 
 /*

@@ -255,6 +255,52 @@ static void ike_rekey_keeps_children(void **state)
 	pair_free(p);
 }
 
+/* Index in `sender`'s history of its first request of `exchange` on the
+ * IKE SA with initiator SPI spi_i; fails the test if there is none. */
+static size_t request_index(struct ike_pair *p, int sender, uint64_t spi_i,
+                            uint8_t exchange)
+{
+	struct pair_side *s = &p->side[sender];
+	struct ike_header h;
+
+	for (size_t i = 0; i < s->n_sent; i++) {
+		assert_int_equal(ike_parse_header(s->history[i].data,
+		                                  s->history[i].len, &h),
+		                 0);
+		if (h.spi_i == spi_i && h.exchange == exchange &&
+		    !(h.flags & IKE_FLAG_RESPONSE))
+			return i;
+	}
+	fail_msg("no %u request on IKE SA %016llx", exchange,
+	         (unsigned long long)spi_i);
+	return 0;
+}
+
+/* A reauthentication sets up both children on the new IKE SA before it
+ * deletes the old one. */
+static void reauth_moves_both_children(void **state)
+{
+	(void)state;
+	struct ike_pair *p = up_two();
+	uint64_t old_spi = pair_sa(p, PAIR_A)->spi_i;
+
+	assert_int_equal(
+	        rekey_reauthenticate(&p->side[PAIR_A].eng, pair_sa(p, PAIR_A)),
+	        0);
+	pair_pump(p);
+	run_timers(p, now_ms() + REKEY_GRACE_MS + 100);
+
+	struct ike_sa *sa = pair_sa(p, PAIR_A);
+	assert_int_not_equal(sa->spi_i, old_spi);
+	assert_int_equal(pair_count_children(sa), 2);
+	assert_int_equal(pair_count_children(pair_sa(p, PAIR_B)), 2);
+	assert_true(request_index(p, PAIR_A, sa->spi_i, CREATE_CHILD_SA) <
+	            request_index(p, PAIR_A, old_spi, INFORMATIONAL));
+	assert_child_paired(p, "low", "198.51.100.1", "203.0.113.1");
+	assert_child_paired(p, "high", "198.51.100.129", "203.0.113.129");
+	pair_free(p);
+}
+
 /* B has only "low": A's request for "high" gets TS_UNACCEPTABLE. */
 static void unmatched_child_rejected(void **state)
 {
@@ -359,6 +405,7 @@ int main(void)
 	        cmocka_unit_test(child_delete_leaves_other),
 	        cmocka_unit_test(child_expires_alone),
 	        cmocka_unit_test(ike_rekey_keeps_children),
+	        cmocka_unit_test(reauth_moves_both_children),
 	        cmocka_unit_test(unmatched_child_rejected),
 	        cmocka_unit_test(failed_first_child_tolerated),
 	        cmocka_unit_test(responder_picks_fitting_child),
