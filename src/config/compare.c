@@ -111,6 +111,29 @@ bool config_realm_equal(const struct cfg_realm *a, const struct cfg_realm *b)
 	return true;
 }
 
+static bool child_equal(const struct cfg_child *a, const struct cfg_child *b)
+{
+	return strcmp(a->name, b->name) == 0 &&
+	       a->start_action == b->start_action &&
+	       proposals_equal(a->esp_proposals, a->n_esp_proposals,
+	                       b->esp_proposals, b->n_esp_proposals) &&
+	       ts_list_equal(a->local_ts, a->n_local_ts, b->local_ts,
+	                     b->n_local_ts) &&
+	       ts_list_equal(a->remote_ts, a->n_remote_ts, b->remote_ts,
+	                     b->n_remote_ts);
+}
+
+/* Running CHILD_SAs refer to their child by index, so order matters. */
+static bool children_equal(const struct cfg_conn *a, const struct cfg_conn *b)
+{
+	if (a->n_children != b->n_children)
+		return false;
+	for (size_t i = 0; i < a->n_children; i++)
+		if (!child_equal(&a->children[i], &b->children[i]))
+			return false;
+	return true;
+}
+
 /* The gateway, identity and proposal settings, which IKE negotiates. */
 static bool negotiation_equal(const struct cfg_conn *a,
                               const struct cfg_conn *b)
@@ -161,5 +184,6 @@ bool config_conn_equal(const struct cfg_conn *a, const struct cfg_conn *b)
 		return false;
 	if (a->realm && !config_realm_equal(a->realm, b->realm))
 		return false;
-	return negotiation_equal(a, b) && behaviour_equal(a, b);
+	return negotiation_equal(a, b) && behaviour_equal(a, b) &&
+	       children_equal(a, b);
 }

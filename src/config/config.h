@@ -22,6 +22,7 @@
 #define CFG_NAME_LEN       64
 #define CFG_MAX_REALMS     16
 #define CFG_MAX_CONNS      64 /* per realm */
+#define CFG_MAX_CHILDREN   16 /* per connection */
 
 /* IKEv2 identification types (RFC 7296 3.5). */
 enum id_type {
@@ -86,6 +87,22 @@ struct cfg_proposal {
 
 struct cfg_realm;
 
+/*
+ * One CHILD_SA a connection sets up: its selectors, ESP proposals and
+ * start action.  A connection without a children list has one child of its
+ * own name with the connection's settings.
+ */
+struct cfg_child {
+	char name[CFG_NAME_LEN];
+	struct cfg_proposal esp_proposals[CFG_MAX_PROPOSALS];
+	size_t n_esp_proposals;
+	struct traffic_selector local_ts[CFG_MAX_TS];
+	size_t n_local_ts;
+	struct traffic_selector remote_ts[CFG_MAX_TS];
+	size_t n_remote_ts;
+	enum start_action start_action;
+};
+
 struct cfg_conn {
 	char name[CFG_NAME_LEN];
 	struct cfg_realm *realm;
@@ -100,14 +117,25 @@ struct cfg_conn {
 
 	struct cfg_proposal ike_proposals[CFG_MAX_PROPOSALS];
 	size_t n_ike_proposals;
+	/* The connection's own esp_proposals, local_ts and remote_ts, which
+	 * its children inherit; empty where the file leaves them to the
+	 * children. */
 	struct cfg_proposal esp_proposals[CFG_MAX_PROPOSALS];
 	size_t n_esp_proposals;
-
 	struct traffic_selector local_ts[CFG_MAX_TS];
 	size_t n_local_ts;
 	struct traffic_selector remote_ts[CFG_MAX_TS];
 	size_t n_remote_ts;
 
+	/* At least one; the engine uses these, not the lists above. */
+	struct cfg_child children[CFG_MAX_CHILDREN];
+	size_t n_children;
+
+	/*
+	 * The strongest start action of the children: initiate if one
+	 * initiates, else trap if one traps, else wait.  With wait no child
+	 * starts by itself, whatever its own start_action says.
+	 */
 	enum start_action start_action;
 	bool force_encap;
 
@@ -191,6 +219,16 @@ int config_parse_proposal(const char *text, bool is_esp,
 int config_parse_identity(const char *text, struct cfg_identity *out, char *err,
                           size_t errlen);
 const char *sa_action_name(enum sa_action action);
+
+/* Index of the child with this name in conn, or -1. */
+int config_child_find(const struct cfg_conn *conn, const char *name);
+/*
+ * The children that starting the connection sets up, one bit per index:
+ * those with start_action initiate, or all of them if none has it.
+ */
+uint32_t config_conn_start_mask(const struct cfg_conn *conn);
+/* Whether traffic for the child starts it (start_action trap). */
+bool config_child_trapped(const struct cfg_conn *conn, size_t index);
 
 /*
  * Whether two connections have the same settings: every field but the

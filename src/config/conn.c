@@ -40,6 +40,7 @@ static const char *const conn_keys[] = {
         "rekey_packets",
         "life_packets",
         "log_level",
+        "children",
         NULL,
 };
 
@@ -96,18 +97,18 @@ static int parse_id(const struct cfg_ctx *ctx, const config_setting_t *s,
 	return 0;
 }
 
-static int parse_proposals(const struct cfg_ctx *ctx, const config_setting_t *s,
-                           const char *key, bool is_esp,
-                           struct cfg_proposal *out, size_t *n)
+int conn_parse_proposals(const struct cfg_ctx *ctx, const config_setting_t *s,
+                         const char *key, bool is_esp, bool required,
+                         struct cfg_proposal *out, size_t *n)
 {
 	config_setting_t *list;
 	char msg[512];
-	int rc = cfg_get_string_list(ctx, s, key, true, CFG_MAX_PROPOSALS,
+	int rc = cfg_get_string_list(ctx, s, key, required, CFG_MAX_PROPOSALS,
 	                             &list);
-	if (rc < 0)
+	*n = 0;
+	if (rc < 0 || !list)
 		return rc;
 
-	*n = 0;
 	for (int i = 0; i < config_setting_length(list); i++) {
 		config_setting_t *e = config_setting_get_elem(list, i);
 		const char *v = config_setting_get_string(e);
@@ -151,15 +152,16 @@ static int parse_ts_entry(const struct cfg_ctx *ctx, const config_setting_t *e,
 	return 0;
 }
 
-static int parse_ts(const struct cfg_ctx *ctx, const config_setting_t *s,
-                    const char *key, struct traffic_selector *out, size_t *n)
+int conn_parse_ts(const struct cfg_ctx *ctx, const config_setting_t *s,
+                  const char *key, bool required, struct traffic_selector *out,
+                  size_t *n)
 {
 	config_setting_t *list;
-	int rc = cfg_get_string_list(ctx, s, key, true, CFG_MAX_TS, &list);
-	if (rc < 0)
+	int rc = cfg_get_string_list(ctx, s, key, required, CFG_MAX_TS, &list);
+	*n = 0;
+	if (rc < 0 || !list)
 		return rc;
 
-	*n = 0;
 	for (int i = 0; i < config_setting_length(list); i++) {
 		rc = parse_ts_entry(ctx, config_setting_get_elem(list, i), key,
 		                    &out[i]);
@@ -184,18 +186,27 @@ static int parse_choices(const struct cfg_ctx *ctx, const config_setting_t *s,
 		                "supported is \"psk\"",
 		                v);
 
-	rc = cfg_get_string(ctx, s, "start_action", false, &v);
-	if (rc < 0)
-		return rc;
 	conn->start_action = START_ACTION_WAIT;
-	if (!v || strcmp(v, "wait") == 0)
+	return conn_parse_start_action(ctx, s, &conn->start_action);
+}
+
+int conn_parse_start_action(const struct cfg_ctx *ctx,
+                            const config_setting_t *s, enum start_action *out)
+{
+	const char *v;
+	int rc = cfg_get_string(ctx, s, "start_action", false, &v);
+	if (rc < 0 || !v)
+		return rc;
+	if (strcmp(v, "wait") == 0) {
+		*out = START_ACTION_WAIT;
 		return 0;
+	}
 	if (strcmp(v, "initiate") == 0) {
-		conn->start_action = START_ACTION_INITIATE;
+		*out = START_ACTION_INITIATE;
 		return 0;
 	}
 	if (strcmp(v, "trap") == 0) {
-		conn->start_action = START_ACTION_TRAP;
+		*out = START_ACTION_TRAP;
 		return 0;
 	}
 	return cfg_fail(ctx, config_setting_get_member(s, "start_action"),
@@ -267,19 +278,23 @@ int conn_parse(const struct cfg_ctx *ctx, const config_setting_t *s,
 	if (rc == 0)
 		rc = parse_choices(ctx, s, conn);
 	if (rc == 0)
-		rc = parse_proposals(ctx, s, "ike_proposals", false,
+		rc = conn_parse_proposals(ctx, s, "ike_proposals", false, true,
 		                     conn->ike_proposals,
 		                     &conn->n_ike_proposals);
+	/* With a children list, each of these may come from the children. */
+	bool own = !config_setting_get_member(s, "children");
 	if (rc == 0)
-		rc = parse_proposals(ctx, s, "esp_proposals", true,
-		                     conn->esp_proposals,
-		                     &conn->n_esp_proposals);
+		rc = conn_parse_proposals(ctx, s, "esp_proposals", true, own,
+		                          conn->esp_proposals,
+		                          &conn->n_esp_proposals);
 	if (rc == 0)
-		rc = parse_ts(ctx, s, "local_ts", conn->local_ts,
-		              &conn->n_local_ts);
+		rc = conn_parse_ts(ctx, s, "local_ts", own, conn->local_ts,
+		                   &conn->n_local_ts);
 	if (rc == 0)
-		rc = parse_ts(ctx, s, "remote_ts", conn->remote_ts,
-		              &conn->n_remote_ts);
+		rc = conn_parse_ts(ctx, s, "remote_ts", own, conn->remote_ts,
+		                   &conn->n_remote_ts);
+	if (rc == 0)
+		rc = children_parse(ctx, s, conn);
 	if (rc == 0)
 		rc = parse_timers(ctx, s, conn);
 	if (rc == 0)

@@ -19,8 +19,9 @@ static void print_lifetimes(const json_t *obj, FILE *out)
 
 static void print_child(const json_t *c, FILE *out)
 {
-	fprintf(out, "  CHILD_SA %s_i %s_o, %s%s%s%s", print_str(c, "spi_in"),
-	        print_str(c, "spi_out"), print_str(c, "algorithms"),
+	fprintf(out, "  CHILD_SA %s_i %s_o (%s), %s%s%s%s",
+	        print_str(c, "spi_in"), print_str(c, "spi_out"),
+	        print_str(c, "name"), print_str(c, "algorithms"),
 	        json_is_false(json_object_get(c, "installed"))
 	                ? ", not installed"
 	                : "",

@@ -127,11 +127,14 @@ static bool route_fits(const struct keeper *k, const struct cfg_conn *c,
 		if (ts_contains_addr(&want, ends[i]->ss_family, a))
 			return false;
 	}
-	for (size_t i = 0; i < c->n_remote_ts; i++) {
-		struct traffic_selector x;
-		if (ts_intersect(&want, &c->remote_ts[i], &x) &&
-		    memcmp(&x, &want, sizeof(x)) == 0)
-			return true;
+	for (size_t n = 0; n < c->n_children; n++) {
+		const struct cfg_child *ch = &c->children[n];
+		for (size_t i = 0; i < ch->n_remote_ts; i++) {
+			struct traffic_selector x;
+			if (ts_intersect(&want, &ch->remote_ts[i], &x) &&
+			    memcmp(&x, &want, sizeof(x)) == 0)
+				return true;
+		}
 	}
 	return false;
 }

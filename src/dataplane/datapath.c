@@ -177,10 +177,14 @@ int dp_install_traps(struct datapath *dp)
 		struct dp_realm *r = &dp->realms[i];
 		for (size_t j = 0; j < r->cfg->n_conns; j++) {
 			const struct cfg_conn *c = &r->cfg->conns[j];
-			if (c->start_action != START_ACTION_TRAP)
-				continue;
-			for (size_t t = 0; t < c->n_remote_ts; t++)
-				route_ts(dp, r, c, &c->remote_ts[t], true);
+			for (size_t k = 0; k < c->n_children; k++) {
+				const struct cfg_child *ch = &c->children[k];
+				if (!config_child_trapped(c, k))
+					continue;
+				for (size_t t = 0; t < ch->n_remote_ts; t++)
+					route_ts(dp, r, c, &ch->remote_ts[t],
+						 true);
+			}
 		}
 	}
 	return 0;
@@ -205,9 +209,10 @@ static void set_routes(struct datapath *dp, struct child_sa *child, bool add)
 	struct dp_realm *r = realm_of(dp, child);
 	if (!r)
 		return;
-	/* An on-traffic connection keeps its routes to catch the next
-	 * packet after its SAs go. */
-	if (!add && ike_engine_conn_trapped(dp->eng, child->ike->conn))
+	/* An on-traffic child keeps its routes to catch the next packet
+	 * after its SAs go. */
+	if (!add && ike_engine_child_trapped(dp->eng, child->ike->conn,
+					     child->cfg_index))
 		return;
 	for (size_t i = 0; i < child->n_remote_ts; i++) {
 		/* A rekey's old and new SAs share their routes. */

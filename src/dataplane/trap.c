@@ -6,17 +6,25 @@
 
 #include "util/log.h"
 
+/* Finds the on-traffic child whose remote selectors cover dst. */
 static struct cfg_conn *trapped_conn(struct datapath *dp,
 				     struct dp_realm *realm, int family,
-				     const uint8_t *dst)
+				     const uint8_t *dst, size_t *index)
 {
 	for (size_t i = 0; i < realm->cfg->n_conns; i++) {
 		struct cfg_conn *c = &realm->cfg->conns[i];
-		if (!ike_engine_conn_trapped(dp->eng, c))
-			continue;
-		for (size_t t = 0; t < c->n_remote_ts; t++)
-			if (ts_contains_addr(&c->remote_ts[t], family, dst))
+		for (size_t k = 0; k < c->n_children; k++) {
+			const struct cfg_child *ch = &c->children[k];
+			if (!ike_engine_child_trapped(dp->eng, c, k))
+				continue;
+			for (size_t t = 0; t < ch->n_remote_ts; t++) {
+				if (!ts_contains_addr(&ch->remote_ts[t],
+						      family, dst))
+					continue;
+				*index = k;
 				return c;
+			}
+		}
 	}
 	return NULL;
 }
@@ -40,10 +48,11 @@ bool dp_trap_packet(struct datapath *dp, struct dp_realm *realm,
 		    const uint8_t *pkt, size_t len, int family,
 		    const uint8_t *dst)
 {
-	struct cfg_conn *conn = trapped_conn(dp, realm, family, dst);
+	size_t index;
+	struct cfg_conn *conn = trapped_conn(dp, realm, family, dst, &index);
 	if (!conn)
 		return false;
-	ike_engine_trigger(dp->eng, conn);
+	ike_engine_trigger(dp->eng, conn, index);
 
 	struct dp_trap_queue *q = queue_of(dp, conn, true);
 	uint8_t *copy = q && q->n < DP_TRAP_QUEUE ? malloc(len) : NULL;

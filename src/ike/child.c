@@ -36,7 +36,7 @@ bool ts_all_within(const struct traffic_selector *sub, size_t n_sub,
 	return n_sub > 0;
 }
 
-int child_narrow_ts(const struct cfg_conn *c, const struct ike_ts_payload *tsi,
+int child_narrow_ts(const struct cfg_child *c, const struct ike_ts_payload *tsi,
 		    const struct ike_ts_payload *tsr, struct child_sa *child)
 {
 	/* TSi describes the initiator's side: our remote selectors. */
@@ -49,7 +49,7 @@ int child_narrow_ts(const struct cfg_conn *c, const struct ike_ts_payload *tsi,
 	return child->n_remote_ts && child->n_local_ts ? 0 : -1;
 }
 
-int child_accept_ts(const struct cfg_conn *c, const struct ike_ts_payload *tsi,
+int child_accept_ts(const struct cfg_child *c, const struct ike_ts_payload *tsi,
 		    const struct ike_ts_payload *tsr, struct child_sa *child)
 {
 	if (!ts_all_within(tsi->ts, tsi->n, c->local_ts, c->n_local_ts) ||
@@ -62,6 +62,45 @@ int child_accept_ts(const struct cfg_conn *c, const struct ike_ts_payload *tsi,
 	return 0;
 }
 
+/* Whether the request's selectors lie inside the child's, unnarrowed. */
+static bool fits_whole(const struct cfg_child *c,
+		       const struct ike_ts_payload *tsi,
+		       const struct ike_ts_payload *tsr)
+{
+	return ts_all_within(tsi->ts, tsi->n, c->remote_ts, c->n_remote_ts) &&
+	       ts_all_within(tsr->ts, tsr->n, c->local_ts, c->n_local_ts);
+}
+
+uint16_t child_match(const struct cfg_conn *conn, uint32_t mask,
+		     const struct child_request *rq, struct child_sa *child,
+		     struct ike_proposal *chosen)
+{
+	bool ts_met = false;
+
+	/* First the children that take the request as it is, then those
+	 * that narrow it, each in the order of the configuration. */
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < conn->n_children; i++) {
+			const struct cfg_child *c = &conn->children[i];
+			if (!(mask & (1u << i)) ||
+			    fits_whole(c, rq->tsi, rq->tsr) != (pass == 0) ||
+			    child_narrow_ts(c, rq->tsi, rq->tsr, child) < 0)
+				continue;
+			ts_met = true;
+			if (proposal_select(c->esp_proposals,
+					    c->n_esp_proposals, rq->sa,
+					    PROTO_ESP, rq->allow_dh,
+					    rq->ke_group, chosen,
+					    &child->alg) < 0 ||
+			    chosen->spi_len != 4)
+				continue;
+			child->cfg_index = (uint8_t)i;
+			return 0;
+		}
+	}
+	return ts_met ? N_NO_PROPOSAL_CHOSEN : N_TS_UNACCEPTABLE;
+}
+
 uint32_t child_random_spi(void)
 {
 	uint32_t spi = 0;
@@ -70,13 +109,26 @@ uint32_t child_random_spi(void)
 	return spi;
 }
 
+/* Takes the lowest child index from the SA's list still to set up. */
+static uint8_t next_todo(struct ike_sa *sa)
+{
+	uint8_t i = 0;
+	while (i < sa->conn->n_children && !(sa->children_todo & (1u << i)))
+		i++;
+	if (i == sa->conn->n_children)
+		i = 0;
+	sa->children_todo &= ~(1u << i);
+	return i;
+}
+
 int child_add_request(struct ike_ctx *ctx)
 {
 	struct ike_sa *sa = ctx->sa;
-	const struct cfg_conn *c = sa->conn;
 	struct ike_proposal props[IKE_MAX_PROPOSALS];
 	uint8_t spi[4];
 
+	sa->pending_child_cfg = next_todo(sa);
+	const struct cfg_child *c = &sa->conn->children[sa->pending_child_cfg];
 	sa->pending_child_spi = child_random_spi();
 	put_be32(spi, sa->pending_child_spi);
 	size_t n = proposals_to_wire(c->esp_proposals, c->n_esp_proposals,
@@ -108,10 +160,11 @@ static void log_child_up(const struct child_sa *child)
 	ts_format(&child->local_ts[0], l, sizeof(l));
 	ts_format(&child->remote_ts[0], r, sizeof(r));
 	ike_log(child->ike, LOG_INFO,
-		"CHILD_SA established, SPIs %08x_i %08x_o, %s, %s%s === %s%s",
+		"CHILD_SA established, SPIs %08x_i %08x_o, %s, %s%s === %s%s, "
+		"child %s",
 		child->spi_in, child->spi_out, alg, l,
 		child->n_local_ts > 1 ? " ..." : "", r,
-		child->n_remote_ts > 1 ? " ..." : "");
+		child->n_remote_ts > 1 ? " ..." : "", child_cfg(child)->name);
 }
 
 /* Lifetimes of a new CHILD_SA, the soft one shortened by random jitter. */
@@ -172,7 +225,6 @@ static enum handler_status child_fail(struct ike_ctx *ctx, uint16_t notify)
 enum handler_status child_request_in(struct ike_ctx *ctx)
 {
 	struct ike_sa *sa = ctx->sa;
-	const struct cfg_conn *c = sa->conn;
 	struct ike_sa_payload sap;
 	struct ike_ts_payload tsi, tsr;
 	struct ike_proposal chosen;
@@ -184,15 +236,12 @@ enum handler_status child_request_in(struct ike_ctx *ctx)
 		child_sa_free(child);
 		return child_fail(ctx, N_INVALID_SYNTAX);
 	}
-	if (proposal_select(c->esp_proposals, c->n_esp_proposals, &sap,
-			    PROTO_ESP, false, 0, &chosen, &child->alg) < 0 ||
-	    chosen.spi_len != 4) {
+	struct child_request rq = { .sa = &sap, .tsi = &tsi, .tsr = &tsr };
+	uint16_t refusal = child_match(sa->conn, UINT32_MAX, &rq, child,
+				       &chosen);
+	if (refusal) {
 		child_sa_free(child);
-		return child_fail(ctx, N_NO_PROPOSAL_CHOSEN);
-	}
-	if (child_narrow_ts(c, &tsi, &tsr, child) < 0) {
-		child_sa_free(child);
-		return child_fail(ctx, N_TS_UNACCEPTABLE);
+		return child_fail(ctx, refusal);
 	}
 
 	child->spi_out = get_be32(chosen.spi);
@@ -214,7 +263,7 @@ enum handler_status child_request_in(struct ike_ctx *ctx)
 enum handler_status child_response_in(struct ike_ctx *ctx)
 {
 	struct ike_sa *sa = ctx->sa;
-	const struct cfg_conn *c = sa->conn;
+	const struct cfg_child *c = &sa->conn->children[sa->pending_child_cfg];
 	struct ike_sa_payload sap;
 	struct ike_ts_payload tsi, tsr;
 	struct ike_proposal chosen;
@@ -222,7 +271,8 @@ enum handler_status child_response_in(struct ike_ctx *ctx)
 
 	uint16_t err = ike_first_error(ctx->in, &n);
 	if (err) {
-		ike_log(sa, LOG_WARN, "peer did not create the CHILD_SA: %s",
+		ike_log(sa, LOG_WARN, "peer did not create CHILD_SA %s: %s",
+			c->name,
 			ike_notify_name(err) ? ike_notify_name(err) : "error");
 		return H_CONTINUE;
 	}
@@ -241,6 +291,7 @@ enum handler_status child_response_in(struct ike_ctx *ctx)
 	}
 	child->spi_in = sa->pending_child_spi;
 	child->spi_out = get_be32(chosen.spi);
+	child->cfg_index = sa->pending_child_cfg;
 	if (install(ctx, child) < 0)
 		return H_ERROR;
 	return H_CONTINUE;

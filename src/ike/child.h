@@ -8,15 +8,36 @@
 struct child_keying;
 
 /*
- * Responder: narrows the initiator's TSi and TSr to the connection's
- * selectors into child; -1 if either is empty (TS_UNACCEPTABLE).
+ * Responder: narrows the initiator's TSi and TSr to the child's selectors
+ * into child; -1 if either is empty (TS_UNACCEPTABLE).
  */
-int child_narrow_ts(const struct cfg_conn *c, const struct ike_ts_payload *tsi,
+int child_narrow_ts(const struct cfg_child *c, const struct ike_ts_payload *tsi,
 		    const struct ike_ts_payload *tsr, struct child_sa *child);
-/* Initiator: checks the responder's selectors lie inside ours, and keeps
- * them in child; -1 if not. */
-int child_accept_ts(const struct cfg_conn *c, const struct ike_ts_payload *tsi,
+/* Initiator: checks the responder's selectors lie inside the child's, and
+ * keeps them in child; -1 if not. */
+int child_accept_ts(const struct cfg_child *c, const struct ike_ts_payload *tsi,
 		    const struct ike_ts_payload *tsr, struct child_sa *child);
+
+/* The parts of a request for a CHILD_SA that pick its configured child. */
+struct child_request {
+	const struct ike_sa_payload *sa;
+	const struct ike_ts_payload *tsi;
+	const struct ike_ts_payload *tsr;
+	bool allow_dh;	  /* CREATE_CHILD_SA: proposals may carry a group */
+	uint16_t ke_group; /* the group of the KE payload, or 0 */
+};
+
+/*
+ * Responder: picks the configured child of conn for a request, among the
+ * indexes set in mask.  A child whose selectors contain the request's
+ * wins over one that must narrow them, then the first in the file.  Fills
+ * child (selectors, alg, cfg_index) and *chosen and returns 0, or returns
+ * N_TS_UNACCEPTABLE if no child's selectors meet the request's, or
+ * N_NO_PROPOSAL_CHOSEN if none of those accepts a proposal.
+ */
+uint16_t child_match(const struct cfg_conn *conn, uint32_t mask,
+		     const struct child_request *rq, struct child_sa *child,
+		     struct ike_proposal *chosen);
 
 /* A random inbound SPI above the reserved range 1-255. */
 uint32_t child_random_spi(void);

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * CREATE_CHILD_SA (RFC 7296 1.3, 2.8): rekeying a CHILD_SA, with or without
- * PFS, and rekeying the IKE SA.  Our side's rekey state lives in
- * sa->pending while the request is outstanding.
+ * CREATE_CHILD_SA (RFC 7296 1.3, 2.8): creating a further CHILD_SA of the
+ * connection, rekeying a CHILD_SA, with or without PFS, and rekeying the
+ * IKE SA.  Our side's state lives in sa->pending while the request is
+ * outstanding.
  */
 #include "ike/exchanges.h"
 
@@ -26,7 +27,7 @@ static int add_ke_value(struct ike_builder *b, struct crypto_dh *dh,
 	return ike_add_ke(b, group, pub, len) ? 0 : -ENOSPC;
 }
 
-static uint16_t pfs_group(const struct cfg_conn *c)
+static uint16_t pfs_group(const struct cfg_child *c)
 {
 	if (c->n_esp_proposals == 0 || c->esp_proposals[0].n_dh == 0)
 		return DH_NONE;
@@ -43,14 +44,13 @@ static int prepare_pending(struct ike_pending *pd, uint16_t group)
 	return err;
 }
 
-static enum handler_status child_rekey_out(struct ike_ctx *ctx)
+/* Adds SA, Nonce and KE of a new CHILD_SA of the pending task's child. */
+static enum handler_status add_child_offer(struct ike_ctx *ctx)
 {
-	struct ike_sa *sa = ctx->sa;
-	struct ike_pending *pd = &sa->pending;
-	const struct cfg_conn *c = sa->conn;
-	struct child_sa *old = pd->child;
+	struct ike_pending *pd = &ctx->sa->pending;
+	const struct cfg_child *c = &ctx->sa->conn->children[pd->cfg_index];
 	struct ike_proposal props[IKE_MAX_PROPOSALS];
-	uint8_t spi[4], old_spi[4];
+	uint8_t spi[4];
 	uint16_t group = pd->dh ? pd->dh_group : pfs_group(c);
 
 	if (!pd->spi)
@@ -59,21 +59,49 @@ static enum handler_status child_rekey_out(struct ike_ctx *ctx)
 	if (prepare_pending(pd, group) < 0)
 		return H_ERROR;
 	put_be32(spi, pd->spi);
-	put_be32(old_spi, old->spi_in);
 	size_t n = proposals_to_wire(c->esp_proposals, c->n_esp_proposals,
 				     PROTO_ESP, spi, 4, true, props);
-	if (!ike_add_notify(ctx->out, PROTO_ESP, old_spi, 4, N_REKEY_SA, NULL,
-			    0) ||
-	    !ike_add_sa(ctx->out, props, n) ||
+	if (!ike_add_sa(ctx->out, props, n) ||
 	    !ike_add_nonce(ctx->out, pd->nonce, pd->nonce_len))
 		return H_ERROR;
 	if (pd->dh && add_ke_value(ctx->out, pd->dh, group) < 0)
 		return H_ERROR;
+	return H_CONTINUE;
+}
+
+static enum handler_status child_rekey_out(struct ike_ctx *ctx)
+{
+	struct ike_sa *sa = ctx->sa;
+	struct ike_pending *pd = &sa->pending;
+	struct child_sa *old = pd->child;
+	uint8_t old_spi[4];
+
+	if (!old)
+		return H_ERROR;
+	put_be32(old_spi, old->spi_in);
+	if (!ike_add_notify(ctx->out, PROTO_ESP, old_spi, 4, N_REKEY_SA, NULL,
+			    0) ||
+	    add_child_offer(ctx) != H_CONTINUE)
+		return H_ERROR;
 	if (!ike_add_ts(ctx->out, PL_TSI, old->local_ts, old->n_local_ts) ||
 	    !ike_add_ts(ctx->out, PL_TSR, old->remote_ts, old->n_remote_ts))
 		return H_ERROR;
-	ike_log(sa, LOG_INFO, "rekeying CHILD_SA %08x_i%s", old->spi_in,
-		pd->dh ? " with PFS" : "");
+	ike_log(sa, LOG_INFO, "rekeying CHILD_SA %s %08x_i%s",
+		child_cfg(old)->name, old->spi_in, pd->dh ? " with PFS" : "");
+	return H_CONTINUE;
+}
+
+static enum handler_status child_create_out(struct ike_ctx *ctx)
+{
+	struct ike_sa *sa = ctx->sa;
+	const struct cfg_child *c = &sa->conn->children[sa->pending.cfg_index];
+
+	if (add_child_offer(ctx) != H_CONTINUE ||
+	    !ike_add_ts(ctx->out, PL_TSI, c->local_ts, c->n_local_ts) ||
+	    !ike_add_ts(ctx->out, PL_TSR, c->remote_ts, c->n_remote_ts))
+		return H_ERROR;
+	ike_log(sa, LOG_INFO, "creating CHILD_SA %s%s", c->name,
+		sa->pending.dh ? " with PFS" : "");
 	return H_CONTINUE;
 }
 
@@ -107,6 +135,8 @@ static enum handler_status request_out(struct ike_ctx *ctx)
 	switch (ctx->sa->pending.task) {
 	case TASK_CHILD_REKEY:
 		return child_rekey_out(ctx);
+	case TASK_CHILD_CREATE:
+		return child_create_out(ctx);
 	case TASK_IKE_REKEY:
 		return ike_rekey_out(ctx);
 	default:
@@ -206,13 +236,25 @@ static bool add_child_response(struct ike_ctx *ctx, struct child_sa *child,
 			  child->n_local_ts);
 }
 
+/* Notes the peer's rekey of old, which child replaces. */
+static void note_replacement(struct ike_sa *sa, struct child_sa *old,
+			     struct child_sa *child, const struct ccsa *x,
+			     const uint8_t *nonce, size_t nonce_len)
+{
+	rekey_note_peer_rekey(sa, old, x->nonce->body, x->nonce->len, nonce,
+			      nonce_len);
+	child->replaces_spi = old->spi_in;
+	child->out_ready = false;
+	/* The peer's rekey replaces old: its lifetimes must not start a
+	 * second rekey of it here before the peer deletes it. */
+	old->rekeying = true;
+}
+
 static enum handler_status child_in(struct ike_ctx *ctx, struct ccsa *x)
 {
 	struct ike_sa *sa = ctx->sa;
-	const struct cfg_conn *c = sa->conn;
 	struct child_sa *old = rekeyed_child(ctx);
 	struct ike_proposal chosen;
-	struct negotiated alg;
 	uint8_t nonce[IKE_NONCE_LEN], shared[CRYPTO_MAX_DH_SHARED];
 	size_t shared_len = sizeof(shared);
 	struct crypto_dh *dh = NULL;
@@ -221,40 +263,37 @@ static enum handler_status child_in(struct ike_ctx *ctx, struct ccsa *x)
 		return refuse(ctx, N_CHILD_SA_NOT_FOUND, 0);
 	if (!x->has_ts)
 		return refuse(ctx, N_INVALID_SYNTAX, 0);
-	if (proposal_select(c->esp_proposals, c->n_esp_proposals, &x->sa,
-			    PROTO_ESP, true, x->has_ke ? x->ke.group : 0,
-			    &chosen, &alg) < 0 || chosen.spi_len != 4)
-		return refuse(ctx, N_NO_PROPOSAL_CHOSEN, 0);
-	if (alg.dh != DH_NONE && (!x->has_ke || x->ke.group != alg.dh))
-		return refuse(ctx, N_INVALID_KE_PAYLOAD, alg.dh);
 
 	struct child_sa *child = child_sa_new(sa);
 	if (!child)
 		return H_ERROR;
-	child->alg = alg;
+	/* A rekey keeps the child of the SA it replaces. */
+	uint32_t mask = old ? 1u << old->cfg_index : UINT32_MAX;
+	struct child_request rq = { .sa = &x->sa, .tsi = &x->tsi,
+				    .tsr = &x->tsr, .allow_dh = true,
+				    .ke_group = x->has_ke ? x->ke.group : 0 };
+	uint16_t refusal = child_match(sa->conn, mask, &rq, child, &chosen);
+	uint16_t group = child->alg.dh;
+	if (!refusal && group != DH_NONE &&
+	    (!x->has_ke || x->ke.group != group))
+		refusal = N_INVALID_KE_PAYLOAD;
+	if (refusal) {
+		child_sa_free(child);
+		return refuse(ctx, refusal,
+			      refusal == N_INVALID_KE_PAYLOAD ? group : 0);
+	}
 	child->spi_out = get_be32(chosen.spi);
 	child->spi_in = child_random_spi();
-	if (child_narrow_ts(c, &x->tsi, &x->tsr, child) < 0) {
-		child_sa_free(child);
-		return refuse(ctx, N_TS_UNACCEPTABLE, 0);
-	}
-	if (alg.dh != DH_NONE &&
-	    respond_ke(&x->ke, alg.dh, &dh, shared, &shared_len) < 0) {
+	if (group != DH_NONE &&
+	    respond_ke(&x->ke, group, &dh, shared, &shared_len) < 0) {
 		child_sa_free(child);
 		if (dh)
 			crypto_default()->dh_free(dh);
 		return refuse(ctx, N_INVALID_SYNTAX, 0);
 	}
 	random_bytes(nonce, sizeof(nonce));
-	if (old) {
-		rekey_note_peer_rekey(sa, old, x->nonce->body,
-				      x->nonce->len, nonce, sizeof(nonce));
-		child->replaces_spi = old->spi_in;
-		child->out_ready = false;
-		/* The peer's rekey replaces old: its lifetimes must not start
-		 * a second rekey of it here before the peer deletes it. */
-		old->rekeying = true;
-	}
+	if (old)
+		note_replacement(sa, old, child, x, nonce, sizeof(nonce));
 
 	struct child_keying k = {
 		.shared = dh ? shared : NULL, .shared_len = dh ? shared_len : 0,
@@ -372,11 +411,12 @@ static enum handler_status retry_group(struct ike_ctx *ctx,
 	struct ike_pending *pd = &sa->pending;
 	const struct cfg_conn *c = sa->conn;
 	uint16_t group = n->len == 2 ? get_be16(n->data) : 0;
+	const struct cfg_child *child = &c->children[pd->cfg_index];
 	bool ike = pd->task == TASK_IKE_REKEY;
 	bool ok = ike ? offered_group(c->ike_proposals, c->n_ike_proposals,
 				      group)
-		      : offered_group(c->esp_proposals, c->n_esp_proposals,
-				      group);
+		      : offered_group(child->esp_proposals,
+				      child->n_esp_proposals, group);
 	if (!ok || group == pd->dh_group)
 		return H_CONTINUE;
 
@@ -388,23 +428,29 @@ static enum handler_status retry_group(struct ike_ctx *ctx,
 		return H_CONTINUE;
 	pd->dh_group = group;
 	ike_log(sa, LOG_INFO, "peer sent INVALID_KE_PAYLOAD, retrying the "
-		"rekey with group %u", group);
+		"exchange with group %u", group);
 	return ike_send_request(ctx->eng, sa, CREATE_CHILD_SA) == 0 ? H_DONE
 								   : H_CONTINUE;
 }
 
-/* The peer rejected the rekey: try again later, before the hard lifetime. */
+/* The peer rejected the exchange: a rekey is tried again later, before the
+ * hard lifetime. */
 static void rekey_rejected(struct ike_ctx *ctx, uint16_t notify)
 {
 	struct ike_sa *sa = ctx->sa;
 	struct ike_pending *pd = &sa->pending;
 	uint64_t later = ctx->eng->now_ms + 10000;
-	ike_log(sa, LOG_WARN, "peer rejected the rekey with %s",
+	ike_log(sa, LOG_WARN, "peer rejected CREATE_CHILD_SA with %s",
 		ike_notify_name(notify) ? ike_notify_name(notify) : "an error");
 	if (pd->task == TASK_CHILD_REKEY && pd->child)
 		pd->child->rekey_ms = later;
 	else if (pd->task == TASK_IKE_REKEY)
 		sa->rekey_ms = later;
+	else if (pd->task == TASK_CHILD_CREATE)
+		/* NOTE: the child stays down until the connection is started
+		 * again; the other CHILD_SAs are not affected. */
+		ike_log(sa, LOG_WARN, "CHILD_SA %s not created",
+			sa->conn->children[pd->cfg_index].name);
 	ike_pending_clear(sa);
 }
 
@@ -421,21 +467,24 @@ static int child_shared(struct ike_pending *pd, const struct ccsa *x,
 					   shared, shared_len);
 }
 
-static enum handler_status child_rekey_response(struct ike_ctx *ctx,
-						const struct ccsa *x)
+/*
+ * Checks the response for our new CHILD_SA and keys it.  Returns the
+ * installed SA, or NULL after logging why and ending the task.
+ */
+static struct child_sa *child_from_response(struct ike_ctx *ctx,
+					    const struct ccsa *x,
+					    uint8_t *ni, size_t *ni_len)
 {
 	struct ike_sa *sa = ctx->sa;
 	struct ike_pending *pd = &sa->pending;
-	const struct cfg_conn *c = sa->conn;
-	struct child_sa *old = pd->child;
-	uint32_t old_spi = pd->child_spi;
+	const struct cfg_child *c = &sa->conn->children[pd->cfg_index];
 	struct ike_proposal chosen;
 	uint8_t shared[CRYPTO_MAX_DH_SHARED];
 	size_t shared_len = sizeof(shared);
 	struct child_sa *child = child_sa_new(sa);
 
 	if (!child)
-		return H_ERROR;
+		return NULL;
 	if (!x->has_ts ||
 	    proposal_accept(c->esp_proposals, c->n_esp_proposals, &x->sa,
 			    PROTO_ESP, true, &child->alg, &chosen) < 0 ||
@@ -445,28 +494,40 @@ static enum handler_status child_rekey_response(struct ike_ctx *ctx,
 		ike_log(sa, LOG_WARN, "invalid CREATE_CHILD_SA response");
 		child_sa_free(child);
 		rekey_rejected(ctx, 0);
-		return H_CONTINUE;
+		return NULL;
 	}
 	child->spi_in = pd->spi;
 	child->spi_out = get_be32(chosen.spi);
+	child->cfg_index = pd->cfg_index;
 
-	uint8_t ni[IKE_NONCE_LEN];
-	size_t ni_len = pd->nonce_len;
-	memcpy(ni, pd->nonce, ni_len);
+	*ni_len = pd->nonce_len;
+	memcpy(ni, pd->nonce, *ni_len);
 	struct child_keying k = {
 		.shared = pd->dh ? shared : NULL,
 		.shared_len = pd->dh ? shared_len : 0,
-		.ni = ni, .ni_len = ni_len,
+		.ni = ni, .ni_len = *ni_len,
 		.nr = x->nonce->body, .nr_len = x->nonce->len,
 		.initiator = true,
 	};
 	ike_pending_clear(sa);
 	int err = child_install(ctx->eng, sa, child, &k);
 	secure_zero(shared, sizeof(shared));
-	if (err < 0)
-		return H_CONTINUE;
-	rekey_child_done(ctx->eng, sa, old_spi, old, child, ni, ni_len,
-			 x->nonce->body, x->nonce->len);
+	return err < 0 ? NULL : child;
+}
+
+static enum handler_status child_rekey_response(struct ike_ctx *ctx,
+						const struct ccsa *x)
+{
+	struct ike_sa *sa = ctx->sa;
+	struct child_sa *old = sa->pending.child;
+	uint32_t old_spi = sa->pending.child_spi;
+	uint8_t ni[IKE_NONCE_LEN];
+	size_t ni_len;
+
+	struct child_sa *child = child_from_response(ctx, x, ni, &ni_len);
+	if (child)
+		rekey_child_done(ctx->eng, sa, old_spi, old, child, ni, ni_len,
+				 x->nonce->body, x->nonce->len);
 	return H_CONTINUE;
 }
 
@@ -536,6 +597,11 @@ enum handler_status rekey_response_in(struct ike_ctx *ctx)
 		return ike_rekey_response(ctx, &x);
 	if (sa->pending.task == TASK_CHILD_REKEY)
 		return child_rekey_response(ctx, &x);
+	if (sa->pending.task == TASK_CHILD_CREATE) {
+		uint8_t ni[IKE_NONCE_LEN];
+		size_t ni_len;
+		child_from_response(ctx, &x, ni, &ni_len);
+	}
 	return H_CONTINUE;
 }
 

@@ -188,11 +188,19 @@ int ike_send_request(struct ike_engine *eng, struct ike_sa *sa,
 
 int ike_engine_initiate(struct ike_engine *eng, struct cfg_conn *conn)
 {
+	return ike_engine_initiate_children(eng, conn,
+					    config_conn_start_mask(conn));
+}
+
+int ike_engine_initiate_children(struct ike_engine *eng,
+				 struct cfg_conn *conn, uint32_t mask)
+{
 	struct ike_sa *sa = ike_sa_new(conn, true);
 	if (!sa)
 		return -ENOMEM;
 	eng->now_ms = now_ms();
 	sa->spi_i = ike_random_spi();
+	sa->children_todo = mask;
 	ike_link_sa(eng, sa);
 	ike_log(sa, LOG_INFO, "initiating IKE SA");
 	sa->state = IKE_STATE_INIT_SENT;
@@ -335,10 +343,11 @@ static void log_child(const struct child_sa *c)
 	ts_format(&c->local_ts[0], lts, sizeof(lts));
 	ts_format(&c->remote_ts[0], rts, sizeof(rts));
 	ike_log(c->ike, LOG_INFO,
-		"  CHILD_SA %08x_i %08x_o %s %s === %s in %" PRIu64
+		"  CHILD_SA %08x_i %08x_o (%s) %s %s === %s in %" PRIu64
 		" bytes/%" PRIu64 " packets, out %" PRIu64 " bytes/%" PRIu64
 		" packets",
-		c->spi_in, c->spi_out, alg, lts, rts, c->in.bytes,
+		c->spi_in, c->spi_out, child_cfg(c)->name, alg, lts, rts,
+		c->in.bytes,
 		c->in.packets, c->out.bytes, c->out.packets);
 }
 
@@ -376,26 +385,48 @@ void ike_engine_register_handlers(void)
 	create_child_register();
 }
 
-bool ike_engine_conn_trapped(const struct ike_engine *eng,
-			     const struct cfg_conn *conn)
+static bool conn_held(const struct ike_engine *eng,
+		      const struct cfg_conn *conn)
 {
-	if (conn->start_action == START_ACTION_TRAP)
-		return true;
 	for (size_t i = 0; i < eng->n_held; i++)
 		if (eng->held[i] == conn)
 			return true;
 	return false;
 }
 
-int ike_engine_trigger(struct ike_engine *eng, struct cfg_conn *conn)
+bool ike_engine_conn_trapped(const struct ike_engine *eng,
+			     const struct cfg_conn *conn)
 {
-	for (struct ike_sa *sa = eng->sas; sa; sa = sa->next)
-		if (sa->conn == conn && sa->state != IKE_STATE_DEAD &&
-		    sa->state != IKE_STATE_DELETING)
+	return conn->start_action == START_ACTION_TRAP || conn_held(eng, conn);
+}
+
+bool ike_engine_child_trapped(const struct ike_engine *eng,
+			      const struct cfg_conn *conn, size_t index)
+{
+	return config_child_trapped(conn, index) || conn_held(eng, conn);
+}
+
+int ike_engine_trigger(struct ike_engine *eng, struct cfg_conn *conn,
+		       size_t index)
+{
+	uint32_t bit = 1u << index;
+	for (struct ike_sa *sa = eng->sas; sa; sa = sa->next) {
+		if (sa->conn != conn || sa->state == IKE_STATE_DEAD ||
+		    sa->state == IKE_STATE_DELETING || sa->rekeyed_to)
+			continue;
+		if (rekey_want_children(eng, sa, bit) < 0)
 			return -EALREADY;
-	log_info("ike", "%s: traffic for the remote network, initiating",
-		 conn->name);
-	return ike_engine_initiate(eng, conn);
+		log_info("ike", "%s: traffic for child %s, creating it",
+			 conn->name, conn->children[index].name);
+		return 0;
+	}
+	log_info("ike", "%s: traffic for child %s, initiating", conn->name,
+		 conn->children[index].name);
+	/* A connection held after a failure gets its usual children too. */
+	uint32_t mask = bit;
+	if (conn->start_action == START_ACTION_INITIATE)
+		mask |= config_conn_start_mask(conn);
+	return ike_engine_initiate_children(eng, conn, mask);
 }
 
 void ike_sa_fail(struct ike_engine *eng, struct ike_sa *sa,

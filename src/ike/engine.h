@@ -72,8 +72,17 @@ struct ike_engine {
 /* Whether a connection waits for traffic to start its IKE SA. */
 bool ike_engine_conn_trapped(const struct ike_engine *eng,
 			     const struct cfg_conn *conn);
-/* Starts the connection's IKE SA unless one is already being set up. */
-int ike_engine_trigger(struct ike_engine *eng, struct cfg_conn *conn);
+/* Whether traffic for the child with this index starts it: the child has
+ * start_action trap, or its connection is held after a failure. */
+bool ike_engine_child_trapped(const struct ike_engine *eng,
+			      const struct cfg_conn *conn, size_t index);
+/*
+ * Sets up a child of the connection for its traffic: on the connection's
+ * IKE SA if one is up or being set up, else on a new one.  Returns
+ * -EALREADY if that child is up or under way already.
+ */
+int ike_engine_trigger(struct ike_engine *eng, struct cfg_conn *conn,
+		       size_t index);
 /*
  * Closes an IKE SA and runs a configured action: restart it at once, hold
  * (restart on traffic), or nothing.
@@ -90,8 +99,16 @@ void ike_engine_init(struct ike_engine *eng, struct cfg *cfg,
 /* Sends a Delete for every established IKE SA and frees all SAs. */
 void ike_engine_shutdown(struct ike_engine *eng);
 
-/* Starts an IKE SA for a connection. */
+/* Starts an IKE SA for a connection with the children that
+ * config_conn_start_mask() names. */
 int ike_engine_initiate(struct ike_engine *eng, struct cfg_conn *conn);
+/*
+ * Starts an IKE SA for a connection with the children whose bits mask
+ * sets: the first in IKE_AUTH, the others by CREATE_CHILD_SA, one after
+ * the other.
+ */
+int ike_engine_initiate_children(struct ike_engine *eng,
+				 struct cfg_conn *conn, uint32_t mask);
 
 /*
  * Handles one received IKE message (without the non-ESP marker).  from is

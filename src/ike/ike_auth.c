@@ -192,7 +192,8 @@ static enum handler_status auth_response_in(struct ike_ctx *ctx)
 
 static enum handler_status reauth_response_in(struct ike_ctx *ctx)
 {
-	if (ctx->sa->replaces_spi_i &&
+	/* With more children to create, the old SA goes after the last. */
+	if (ctx->sa->replaces_spi_i && !ctx->sa->children_todo &&
 	    ctx->sa->state == IKE_STATE_ESTABLISHED)
 		rekey_reauth_done(ctx->eng, ctx->sa);
 	return H_CONTINUE;

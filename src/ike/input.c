@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "ike/engine_internal.h"
+#include "ike/rekey.h"
 #include "ike/handler.h"
 #include "ike/sk.h"
 #include "util/secure.h"
@@ -220,6 +221,14 @@ static void handle_response(struct ike_engine *eng, struct ike_sa *sa,
 		ike_sa_kill(eng, sa, "exchange failed");
 	if (ctx.delete_sa)
 		ike_sa_kill(eng, sa, "deleted");
+	/* The next child of the connection goes out at once. */
+	if (sa->children_todo && !sa->request)
+		rekey_create_next_child(eng, sa);
+	/* A reauthentication replaces the old SA once all children are up
+	 * or have failed. */
+	if (sa->replaces_spi_i && !sa->children_todo && !sa->request &&
+	    sa->state == IKE_STATE_ESTABLISHED)
+		rekey_reauth_done(eng, sa);
 }
 
 /*

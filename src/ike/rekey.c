@@ -37,6 +37,8 @@ static int start_task(struct ike_engine *eng, struct ike_sa *sa,
 	sa->pending.task = task;
 	sa->pending.child = child;
 	sa->pending.child_spi = child ? child->spi_in : 0;
+	if (child)
+		sa->pending.cfg_index = child->cfg_index;
 	if (child && task == TASK_CHILD_REKEY)
 		child->rekeying = true;
 	int err = ike_send_request(eng, sa, exchange);
@@ -49,6 +51,53 @@ int rekey_start_child(struct ike_engine *eng, struct ike_sa *sa,
 		      struct child_sa *child)
 {
 	return start_task(eng, sa, TASK_CHILD_REKEY, child, CREATE_CHILD_SA);
+}
+
+/* Whether a CHILD_SA of the configured child is up or being created. */
+static bool child_present(const struct ike_sa *sa, uint8_t index)
+{
+	if (sa->pending.task == TASK_CHILD_CREATE &&
+	    sa->pending.cfg_index == index)
+		return true;
+	for (const struct child_sa *c = sa->children; c; c = c->next)
+		if (c->cfg_index == index && c->installed && !c->replaced)
+			return true;
+	return false;
+}
+
+int rekey_create_next_child(struct ike_engine *eng, struct ike_sa *sa)
+{
+	if (sa->request || sa->pending.task != TASK_NONE ||
+	    sa->state != IKE_STATE_ESTABLISHED)
+		return -EBUSY;
+	for (uint8_t i = 0; i < sa->conn->n_children; i++) {
+		if (!(sa->children_todo & (1u << i)))
+			continue;
+		sa->children_todo &= ~(1u << i);
+		if (child_present(sa, i))
+			continue;
+		sa->pending.cfg_index = i;
+		return start_task(eng, sa, TASK_CHILD_CREATE, NULL,
+				  CREATE_CHILD_SA);
+	}
+	sa->children_todo = 0;
+	return -ENOENT;
+}
+
+int rekey_want_children(struct ike_engine *eng, struct ike_sa *sa,
+			uint32_t mask)
+{
+	uint32_t added = 0;
+	for (uint8_t i = 0; i < sa->conn->n_children; i++)
+		if ((mask & (1u << i)) && !(sa->children_todo & (1u << i)) &&
+		    !child_present(sa, i) &&
+		    !(sa->state == IKE_STATE_AUTH_SENT &&
+		      sa->pending_child_cfg == i))
+			added |= 1u << i;
+	sa->children_todo |= added;
+	if (added)
+		rekey_create_next_child(eng, sa);
+	return added ? 0 : -EALREADY;
 }
 
 int rekey_start_ike(struct ike_engine *eng, struct ike_sa *sa)
@@ -215,6 +264,8 @@ void rekey_ike_switch(struct ike_engine *eng, struct ike_sa *old,
 		tail = &(*tail)->next;
 	*tail = old->children;
 	old->children = NULL;
+	sa->children_todo |= old->children_todo;
+	old->children_todo = 0;
 	for (struct child_sa *c = sa->children; c; c = c->next)
 		c->ike = sa;
 	old->rekeyed_to = sa;
@@ -336,6 +387,8 @@ static void start_due_rekey(struct ike_engine *eng, struct ike_sa *sa)
 			return;
 		}
 	}
+	if (sa->children_todo)
+		rekey_create_next_child(eng, sa);
 }
 
 uint64_t rekey_timers(struct ike_engine *eng, struct ike_sa *sa)
@@ -361,6 +414,13 @@ int rekey_reauthenticate(struct ike_engine *eng, struct ike_sa *old)
 	sa->spi_i = ike_random_spi();
 	sa->replaces_spi_i = old->spi_i;
 	sa->replaces_spi_r = old->spi_r;
+	/* The new SA sets up the children that are up on the old one. */
+	for (const struct child_sa *c = old->children; c; c = c->next)
+		if (c->installed && !c->replaced)
+			sa->children_todo |= 1u << c->cfg_index;
+	sa->children_todo |= old->children_todo;
+	if (!sa->children_todo)
+		sa->children_todo = config_conn_start_mask(old->conn);
 	sa->state = IKE_STATE_INIT_SENT;
 	ike_link_sa(eng, sa);
 	ike_log(old, LOG_INFO, "reauthenticating: setting up IKE SA "

@@ -20,6 +20,20 @@
 int rekey_start_child(struct ike_engine *eng, struct ike_sa *sa,
 		      struct child_sa *child);
 int rekey_start_ike(struct ike_engine *eng, struct ike_sa *sa);
+
+/*
+ * Starts a CREATE_CHILD_SA for the next child in sa->children_todo that is
+ * not up yet, taking it off the list.  Returns 0, -EBUSY while another
+ * exchange runs, or -ENOENT when the list is done.
+ */
+int rekey_create_next_child(struct ike_engine *eng, struct ike_sa *sa);
+/*
+ * Adds the children in mask that are neither up nor under way to the list
+ * of sa and starts the first when it can.  Returns -EALREADY if there
+ * was none.
+ */
+int rekey_want_children(struct ike_engine *eng, struct ike_sa *sa,
+			uint32_t mask);
 /* Sends a Delete for the CHILD_SAs whose inbound SPIs are given. */
 int rekey_delete_children(struct ike_engine *eng, struct ike_sa *sa,
 			  struct child_sa *child);

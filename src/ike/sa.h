@@ -52,6 +52,7 @@ struct child_sa {
 	size_t n_local_ts;
 	struct traffic_selector remote_ts[IKE_MAX_TS];
 	size_t n_remote_ts;
+	uint8_t cfg_index; /* its entry in ike->conn->children */
 	bool installed;
 	bool replaced;	   /* a rekey replaced it; outbound no longer used */
 	bool rekeying;	   /* our rekey of it is under way */
@@ -71,12 +72,14 @@ enum ike_task {
 	TASK_CHILD_REKEY,
 	TASK_IKE_REKEY,
 	TASK_CHILD_DELETE,
+	TASK_CHILD_CREATE, /* a further CHILD_SA of the connection */
 };
 
 struct ike_pending {
 	enum ike_task task;
 	struct child_sa *child; /* rekeyed or deleted; NULL once it is gone */
 	uint32_t child_spi;	/* its inbound SPI */
+	uint8_t cfg_index;	/* the configured child of a CHILD_SA task */
 	uint32_t spi;		/* our inbound SPI of the new CHILD_SA */
 	uint64_t ike_spi;	/* our SPI of the new IKE SA */
 	struct crypto_dh *dh;	/* PFS or IKE rekey key pair */
@@ -134,8 +137,13 @@ struct ike_sa {
 	uint8_t *response;
 	size_t response_len;
 
-	/* Initiator of a CHILD_SA in IKE_AUTH: our proposed inbound SPI. */
+	/* Initiator of a CHILD_SA in IKE_AUTH: our proposed inbound SPI and
+	 * the configured child it sets up. */
 	uint32_t pending_child_spi;
+	uint8_t pending_child_cfg;
+	/* Initiator: the configured children still to set up on this SA, one
+	 * bit per index, each by CREATE_CHILD_SA once the SA is up. */
+	uint32_t children_todo;
 
 	struct ike_pending pending;
 	/* The peer rekeyed the CHILD_SA we are rekeying (RFC 7296 2.8.1):
@@ -185,6 +193,13 @@ void ike_log_line(const struct ike_sa *sa, enum log_level level,
 		  const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
 struct ike_sa *ike_sa_new(struct cfg_conn *conn, bool initiator);
+
+/* The configured child that a CHILD_SA belongs to. */
+static inline const struct cfg_child *child_cfg(const struct child_sa *child)
+{
+	return &child->ike->conn->children[child->cfg_index];
+}
+
 /* Clears the pending task and frees its key pair. */
 void ike_pending_clear(struct ike_sa *sa);
 void ike_sa_free(struct ike_sa *sa);

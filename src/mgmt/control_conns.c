@@ -26,6 +26,40 @@ static const char *auth_name(enum auth_method auth)
 	return auth == AUTH_METHOD_PSK ? "psk" : "unknown";
 }
 
+static const char *start_action_name(enum start_action action)
+{
+	switch (action) {
+	case START_ACTION_INITIATE:
+		return "initiate";
+	case START_ACTION_TRAP:
+		return "trap";
+	default:
+		return "wait";
+	}
+}
+
+static json_t *children_json(const struct cfg_conn *c)
+{
+	json_t *list = json_array();
+	for (size_t i = 0; list && i < c->n_children; i++) {
+		const struct cfg_child *ch = &c->children[i];
+		json_t *obj = json_pack(
+		        "{s:s, s:o, s:o, s:o, s:s}", "name", ch->name,
+		        "esp_proposals",
+		        proposals_json(ch->esp_proposals, ch->n_esp_proposals,
+		                       true),
+		        "local_ts", control_ts_list(ch->local_ts, ch->n_local_ts),
+		        "remote_ts",
+		        control_ts_list(ch->remote_ts, ch->n_remote_ts),
+		        "start_action", start_action_name(ch->start_action));
+		if (json_array_append_new(list, obj) < 0) {
+			json_decref(list);
+			return NULL;
+		}
+	}
+	return list;
+}
+
 static json_t *conn_json(const struct cfg_conn *c)
 {
 	char local[64], remote[64];
@@ -33,7 +67,7 @@ static json_t *conn_json(const struct cfg_conn *c)
 	sockaddr_format(&c->remote_addr, remote, sizeof(remote));
 	return json_pack(
 	        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:o, s:o, s:s,"
-	        " s:b}",
+	        " s:b, s:o}",
 	        "name", c->name, "realm", c->realm ? c->realm->name : "",
 	        "local", local, "remote", remote, "local_id", c->local_id.text,
 	        "remote_id", c->remote_id.text, "auth", auth_name(c->auth),
@@ -45,7 +79,7 @@ static json_t *conn_json(const struct cfg_conn *c)
 	        "remote_ts", control_ts_list(c->remote_ts, c->n_remote_ts),
 	        "start_action",
 	        c->start_action == START_ACTION_INITIATE ? "initiate" : "wait",
-	        "encap", c->force_encap);
+	        "encap", c->force_encap, "children", children_json(c));
 }
 
 json_t *control_cmd_connections(const struct control_ctx *ctx,

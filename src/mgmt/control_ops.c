@@ -43,6 +43,7 @@ static bool sa_live(const struct ike_sa *sa)
 	return sa->state != IKE_STATE_DEAD && sa->state != IKE_STATE_DELETING;
 }
 
+/* TODO: accept a child name, to set up one child of a running connection. */
 json_t *control_cmd_initiate(const struct control_ctx *ctx, const json_t *req)
 {
 	json_t *resp = NULL;

@@ -63,8 +63,11 @@ static json_t *child_base_json(const struct child_sa *c)
 	snprintf(spi_in, sizeof(spi_in), "%08" PRIx32, c->spi_in);
 	snprintf(spi_out, sizeof(spi_out), "%08" PRIx32, c->spi_out);
 	negotiated_format(&c->alg, true, alg, sizeof(alg));
-	return json_pack("{s:s, s:s, s:b, s:s, s:o, s:o, s:o, s:o, s:o, s:o}",
-	                 "spi_in", spi_in, "spi_out", spi_out, "installed",
+	const char *name = c->ike->conn ? child_cfg(c)->name : "";
+	return json_pack("{s:s, s:s, s:s, s:b, s:s, s:o, s:o, s:o, s:o, s:o,"
+	                 " s:o}",
+	                 "name", name, "spi_in", spi_in, "spi_out", spi_out,
+	                 "installed",
 	                 c->installed, "algorithms", alg, "local_ts",
 	                 control_ts_list(c->local_ts, c->n_local_ts),
 	                 "remote_ts",

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "config/config.h"
+#include "config_expect.h"
 #include "crypto/ids.h"
 #include "util/log.h"
 
@@ -91,27 +92,6 @@ static struct cfg load_ok(const char *text)
 	if (rc != 0)
 		fail_msg("unexpected error: %s", err);
 	return cfg;
-}
-
-/* Loads text, expects an error at `line` whose message contains needle. */
-static void expect_error(const char *text, int line, const char *needle)
-{
-	struct cfg cfg;
-	char err[1024] = "";
-	char where[64];
-
-	int rc = config_load_string(text, "t.conf", &cfg, err, sizeof(err));
-	if (rc == 0) {
-		config_free(&cfg);
-		fail_msg("accepted, expected an error containing \"%s\"",
-		         needle);
-	}
-	assert_int_equal(rc, -EINVAL);
-	snprintf(where, sizeof(where), "t.conf:%d: ", line);
-	if (strncmp(err, where, strlen(where)) != 0)
-		fail_msg("expected \"%s\" at the start of: %s", where, err);
-	if (!strstr(err, needle))
-		fail_msg("expected \"%s\" in: %s", needle, err);
 }
 
 static void expect_line_error(const char *key, const char *text, int line,

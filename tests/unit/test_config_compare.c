@@ -268,6 +268,33 @@ static void ch_log_level(struct cfg_conn *c)
 	c->log_level = c->log_level == 4 ? 3 : 4;
 }
 
+static void ch_child_name(struct cfg_conn *c)
+{
+	c->children[0].name[0] = 'x';
+}
+static void ch_child_start(struct cfg_conn *c)
+{
+	c->children[0].start_action = START_ACTION_TRAP;
+}
+static void ch_child_esp(struct cfg_conn *c)
+{
+	c->children[0].esp_proposals[0].encr[0].key_bits = 128;
+}
+static void ch_child_local_ts(struct cfg_conn *c)
+{
+	c->children[0].local_ts[0].start[2] ^= 1;
+}
+static void ch_child_remote_ts(struct cfg_conn *c)
+{
+	c->children[0].n_remote_ts = 1;
+}
+static void ch_child_count(struct cfg_conn *c)
+{
+	c->children[1] = c->children[0];
+	c->children[1].name[0] = 'y';
+	c->n_children = 2;
+}
+
 static const struct conn_change conn_changes[] = {
         {"name", ch_name},
         {"local address", ch_local_addr},
@@ -313,6 +340,12 @@ static const struct conn_change conn_changes[] = {
         {"child_rekey_packets", ch_rekey_packets},
         {"child_life_packets", ch_life_packets},
         {"log_level", ch_log_level},
+        {"child name", ch_child_name},
+        {"child start_action", ch_child_start},
+        {"child ESP proposal", ch_child_esp},
+        {"child local_ts", ch_child_local_ts},
+        {"child remote_ts count", ch_child_remote_ts},
+        {"child count", ch_child_count},
 };
 
 static void each_conn_field_change_detected(void **state)

@@ -103,8 +103,8 @@ static void dead_peer_hold(void **state)
 	assert_null(a->eng.sas);
 	assert_true(ike_engine_conn_trapped(&a->eng, pair_conn(p, PAIR_A)));
 	/* Traffic restarts it, once. */
-	assert_int_equal(ike_engine_trigger(&a->eng, pair_conn(p, PAIR_A)), 0);
-	assert_int_equal(ike_engine_trigger(&a->eng, pair_conn(p, PAIR_A)),
+	assert_int_equal(ike_engine_trigger(&a->eng, pair_conn(p, PAIR_A), 0), 0);
+	assert_int_equal(ike_engine_trigger(&a->eng, pair_conn(p, PAIR_A), 0),
 			 -EALREADY);
 	pair_free(p);
 }

@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# One connection with two children between two crestd: "low" pairs
+# 198.51.100.0/25 with 203.0.113.0/25, "high" 198.51.100.128/25 with
+# 203.0.113.128/25. a starts both, b only responds. Checked:
+#   - both CHILD_SAs come up on one IKE SA, on both sides, as crestctl sas
+#     --json lists them by child name, and a routes both remote subnets;
+#   - a ping inside each subnet pair passes;
+#   - each ping is counted on its own child's CHILD_SA only.
+# With --privsep both run privilege-separated, so the keeper adds each
+# child's routes for the engine.
+#
+# usage: test_children.sh CRESTD CRESTCTL [--privsep]
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=lib_crest.sh
+source "$here/lib_crest.sh"
+
+netns_require_root
+mode=()
+if [[ ${3:-} == --privsep ]]; then
+	id crest >/dev/null 2>&1 || {
+		echo "SKIP: user crest not found: run scripts/deps.sh" >&2
+		exit 77
+	}
+	mode=(--privsep)
+fi
+crest_init "${1:?usage: test_children.sh CRESTD CRESTCTL}" "${2:-}"
+
+# children LOCAL_LOW REMOTE_LOW LOCAL_HIGH REMOTE_HIGH
+children() {
+	cat <<-EOF
+		children = (
+		  { name = "low"; local_ts = [ "$1" ]; remote_ts = [ "$2" ]; },
+		  { name = "high"; local_ts = [ "$3" ]; remote_ts = [ "$4" ]; }
+		);
+	EOF
+}
+
+netns_setup "$(netns_prefix chl)"
+crest_config a local="$ADDR_A4" remote="$ADDR_B4" start_action=initiate \
+	conn_extra="$(children 198.51.100.0/25 203.0.113.0/25 \
+		198.51.100.128/25 203.0.113.128/25)"
+crest_config b local="$ADDR_B4" remote="$ADDR_A4" side=b \
+	conn_extra="$(children 203.0.113.0/25 198.51.100.0/25 \
+		203.0.113.128/25 198.51.100.128/25)"
+crest_start b "$NS_B" "${mode[@]}"
+crest_wait_log b 'device crest0 up' 10
+crest_start a "$NS_A" "${mode[@]}"
+
+echo "# two CHILD_SAs on one IKE SA"
+check "a establishes child low" \
+	crest_wait_log a 'CHILD_SA established.*198\.51\.100\.0/25 === 203\.0\.113\.0/25, child low' 20
+check "a establishes child high" \
+	crest_wait_log a 'CHILD_SA established.*198\.51\.100\.128/25 === 203\.0\.113\.128/25, child high' 10
+check "b establishes child high" \
+	crest_wait_log b 'CHILD_SA established.*203\.0\.113\.128/25 === 198\.51\.100\.128/25, child high' 10
+check "a used CREATE_CHILD_SA for the second child" \
+	crest_wait_log a 'creating CHILD_SA high' 1
+
+# child_names NAME: the sorted child names of the only IKE SA, or a message.
+child_names() {
+	crest_query "$1" sas \
+		'",".join(sorted(c["name"] for c in d["sas"][0]["children"])) if len(d["sas"]) == 1 else "%d IKE SAs" % len(d["sas"])'
+}
+check_eq "a lists children high and low on one IKE SA" high,low "$(child_names a)"
+check_eq "b lists children high and low on one IKE SA" high,low "$(child_names b)"
+check "crestctl sas names the children" \
+	grep -q '(high)' <<<"$(timeout 10 "$CRESTCTL" --socket "$CREST_WORK/a.ctl" sas)"
+
+routes=$(netns_exec "$NS_A" ip -4 route show dev crest0)
+check "a routes 203.0.113.0/25 into crest0" grep -q '^203\.0\.113\.0/25 ' <<<"$routes"
+check "a routes 203.0.113.128/25 into crest0" grep -q '^203\.0\.113\.128/25 ' <<<"$routes"
+
+# packets NAME CHILD FIELD: a counter of the CHILD_SA of that child.
+packets() {
+	crest_query "$1" sas \
+		"sum(c['$3'] for s in d['sas'] for c in s['children'] if c['name'] == '$2')"
+}
+
+# ping_counted CHILD OTHER SRC DST: pings SRC -> DST from a and checks that a's
+# CHILD_SA of child NAME counts the requests and the other child nothing.
+ping_counted() {
+	local child=$1 other=$2 src=$3 dst=$4
+	local out_before other_before in_before
+	out_before=$(packets a "$child" packets_out)
+	other_before=$(packets a "$other" packets_out)
+	in_before=$(packets b "$child" packets_in)
+	check "ping $src -> $dst through child $child" \
+		netns_exec "$NS_A" ping -c 3 -i 0.2 -W 2 -I "$src" "$dst"
+	check_ge "a counts 3 packets out on child $child" 3 \
+		"$(($(packets a "$child" packets_out) - out_before))"
+	check_ge "b counts 3 packets in on child $child" 3 \
+		"$(($(packets b "$child" packets_in) - in_before))"
+	check_eq "a counts nothing out on child $other" "$other_before" \
+		"$(packets a "$other" packets_out)"
+}
+
+echo "# traffic of each subnet pair on its own CHILD_SA"
+netns_exec "$NS_A" ip addr add 198.51.100.129/32 dev crest0
+netns_exec "$NS_B" ip addr add 203.0.113.129/32 dev crest0
+ping_counted low high 198.51.100.1 203.0.113.1
+ping_counted high low 198.51.100.129 203.0.113.129
+check "ping 203.0.113.129 -> 198.51.100.129 from b" \
+	netns_exec "$NS_B" ping -c 2 -i 0.2 -W 2 -I 203.0.113.129 198.51.100.129
+
+check_done
