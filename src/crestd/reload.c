@@ -180,6 +180,14 @@ static void repoint_lists(struct reload *r, const struct cfg *next)
 	}
 }
 
+static bool has_trap(const struct cfg_conn *c)
+{
+	for (size_t k = 0; k < c->n_children; k++)
+		if (config_child_trapped(c, k))
+			return true;
+	return false;
+}
+
 /*
  * Removes the routes of on-traffic connections that went or changed and
  * adds those of new and changed ones.  Routes of SAs still being deleted
@@ -192,16 +200,14 @@ static void update_traps(struct reload *r, const struct cfg *old)
 		for (size_t c = 0; c < old->realms[i].n_conns; c++) {
 			const struct cfg_conn *oc = &old->realms[i].conns[c];
 			const struct cfg_conn *nc = find_conn(cfg, oc->name);
-			if (oc->start_action == START_ACTION_TRAP &&
-			    !(nc && config_conn_equal(oc, nc)))
+			if (has_trap(oc) && !(nc && config_conn_equal(oc, nc)))
 				dp_trap_routes(r->dp, oc, false);
 		}
 	for (size_t i = 0; i < cfg->n_realms; i++)
 		for (size_t c = 0; c < cfg->realms[i].n_conns; c++) {
 			const struct cfg_conn *nc = &cfg->realms[i].conns[c];
 			const struct cfg_conn *oc = find_conn(old, nc->name);
-			if (nc->start_action == START_ACTION_TRAP &&
-			    !(oc && config_conn_equal(oc, nc)))
+			if (has_trap(nc) && !(oc && config_conn_equal(oc, nc)))
 				dp_trap_routes(r->dp, nc, true);
 		}
 }

@@ -130,11 +130,15 @@ static bool route_shared(struct datapath *dp, const struct cfg_realm *realm,
 	}
 	for (size_t j = 0; j < realm->n_conns; j++) {
 		const struct cfg_conn *c = &realm->conns[j];
-		if (c == conn || c->start_action != START_ACTION_TRAP)
-			continue;
-		for (size_t i = 0; i < c->n_remote_ts; i++)
-			if (memcmp(&c->remote_ts[i], ts, sizeof(*ts)) == 0)
-				return true;
+		for (size_t k = 0; c != conn && k < c->n_children; k++) {
+			const struct cfg_child *ch = &c->children[k];
+			if (!config_child_trapped(c, k))
+				continue;
+			for (size_t i = 0; i < ch->n_remote_ts; i++)
+				if (memcmp(&ch->remote_ts[i], ts,
+					   sizeof(*ts)) == 0)
+					return true;
+		}
 	}
 	return false;
 }
@@ -198,10 +202,15 @@ void dp_trap_routes(struct datapath *dp, const struct cfg_conn *conn, bool add)
 			r = &dp->realms[i];
 	if (!r)
 		return;
-	for (size_t t = 0; t < conn->n_remote_ts; t++)
-		if (add || !route_shared(dp, r->cfg, NULL, conn,
-					 &conn->remote_ts[t]))
-			route_ts(dp, r, conn, &conn->remote_ts[t], add);
+	for (size_t k = 0; k < conn->n_children; k++) {
+		const struct cfg_child *ch = &conn->children[k];
+		if (!config_child_trapped(conn, k))
+			continue;
+		for (size_t t = 0; t < ch->n_remote_ts; t++)
+			if (add || !route_shared(dp, r->cfg, NULL, conn,
+						 &ch->remote_ts[t]))
+				route_ts(dp, r, conn, &ch->remote_ts[t], add);
+	}
 }
 
 static void set_routes(struct datapath *dp, struct child_sa *child, bool add)

@@ -96,9 +96,10 @@ void dp_close(struct datapath *dp);
 
 /* Routes the remote networks of on-traffic connections into the TUN. */
 int dp_install_traps(struct datapath *dp);
-/* Adds the routes of one on-traffic connection, or removes those that no
- * installed CHILD_SA and no other on-traffic connection of its realm
- * still routes; for a reload that adds, changes or removes it. */
+/* Adds the routes of the on-traffic children of one connection, or
+ * removes those that no installed CHILD_SA and no on-traffic child of
+ * another connection of the realm still routes; for a reload that adds,
+ * changes or removes the connection. */
 void dp_trap_routes(struct datapath *dp, const struct cfg_conn *conn,
 		    bool add);
 
