@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# crestd --privsep between two gateways: the engine runs as the crest user
+# crestd with privilege separation (the default) against crestd
+# --no-privsep: a's engine runs as the crest user
 # with no capabilities, under seccomp and no_new_privs, chrooted into an
 # empty root-owned directory. It keeps neither the PSK nor
 # prf(PSK, "Key Pad for IKEv2") in memory, while the keeper holds the PSK
@@ -28,10 +29,21 @@ netns_setup "$prefix"
 
 crest_config a local=192.0.2.1 remote=192.0.2.2 start_action=initiate
 crest_config b local=192.0.2.2 remote=192.0.2.1 side=b
-crest_start b "$NS_B" --privsep
-crest_wait_log b 'engine started' 10
-crest_start a "$NS_A" --privsep
+# b runs as one process, so the tunnel also shows that both modes speak
+# the same IKE and ESP; a separates privileges by default.
+crest_start b "$NS_B" --no-privsep
+crest_wait_log b 'device crest0 up' 10
+crest_start a "$NS_A"
 check "tunnel up with privilege separation" crest_wait_up a b 20
+check_eq "a: status says privileges are separated" True \
+	"$(crest_query a status 'd["privsep"]')"
+check_eq "a: status pid is the keeper" "${CREST_PIDS[a]}" \
+	"$(crest_query a status 'd["pid"]')"
+check_eq "b: status says one process" False \
+	"$(crest_query b status 'd["privsep"]')"
+check_eq "b: status pid is crestd" "${CREST_PIDS[b]}" \
+	"$(crest_query b status 'd["pid"]')"
+check_eq "b: no engine process" "" "$(pgrep -P "${CREST_PIDS[b]}" || true)"
 check "ping through the tunnel" netns_exec "$NS_A" \
 	ping -c 3 -i 0.2 -W 2 -I 198.51.100.1 203.0.113.1
 
