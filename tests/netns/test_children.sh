@@ -7,10 +7,12 @@
 #     --json lists them by child name, and a routes both remote subnets;
 #   - a ping inside each subnet pair passes;
 #   - each ping is counted on its own child's CHILD_SA only.
-# With --privsep both run privilege-separated, so the keeper adds each
-# child's routes for the engine.
+# By default both separate privileges, so the keeper adds each child's
+# routes for the engine; the connections' own remote selectors cover only
+# child low, so the keeper must take the children's selectors into
+# account. With --no-privsep both run as one process.
 #
-# usage: test_children.sh CRESTD CRESTCTL [--privsep]
+# usage: test_children.sh CRESTD CRESTCTL [--no-privsep]
 set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -19,12 +21,11 @@ source "$here/lib_crest.sh"
 
 netns_require_root
 mode=()
-if [[ ${3:-} == --privsep ]]; then
-	id crest >/dev/null 2>&1 || {
-		echo "SKIP: user crest not found: run scripts/deps.sh" >&2
-		exit 77
-	}
-	mode=(--privsep)
+if [[ ${3:-} == --no-privsep ]]; then
+	mode=(--no-privsep)
+elif ! id crest >/dev/null 2>&1; then
+	echo "SKIP: user crest not found: run scripts/deps.sh" >&2
+	exit 77
 fi
 crest_init "${1:?usage: test_children.sh CRESTD CRESTCTL}" "${2:-}"
 
@@ -40,10 +41,10 @@ children() {
 
 netns_setup "$(netns_prefix chl)"
 crest_config a local="$ADDR_A4" remote="$ADDR_B4" start_action=initiate \
-	conn_extra="$(children 198.51.100.0/25 203.0.113.0/25 \
+	local_ts=198.51.100.0/25 remote_ts=203.0.113.0/25 conn_extra="$(children 198.51.100.0/25 203.0.113.0/25 \
 		198.51.100.128/25 203.0.113.128/25)"
 crest_config b local="$ADDR_B4" remote="$ADDR_A4" side=b \
-	conn_extra="$(children 203.0.113.0/25 198.51.100.0/25 \
+	local_ts=203.0.113.0/25 remote_ts=198.51.100.0/25 conn_extra="$(children 203.0.113.0/25 198.51.100.0/25 \
 		203.0.113.128/25 198.51.100.128/25)"
 crest_start b "$NS_B" "${mode[@]}"
 crest_wait_log b 'device crest0 up' 10
