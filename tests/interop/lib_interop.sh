@@ -480,7 +480,7 @@ ss_log_count() {
 # ---- additions for the privilege separation test ----
 
 # Starts crestd for a side like crest_start, with extra crestd options such
-# as --privsep: crest_start_with_options SIDE [CRESTD_OPTION...].
+# as --no-privsep: crest_start_with_options SIDE [CRESTD_OPTION...].
 crest_start_with_options() {
 	local side=$1 ns pid
 	shift

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# crestd --privsep (side a, initiator) against strongSwan 5.9.8 with
+# crestd with privilege separation (side a, initiator) against strongSwan 5.9.8 with
 # kernel-libipsec (side b). After the tunnel is up and carries pings, the
 # engine process gets SIGKILL. The keeper must start a new engine, which
 # sets up a new IKE SA with INITIAL_CONTACT, so traffic passes again within
@@ -30,7 +30,7 @@ esp="aes256gcm16"
 ss_conf none "$ike" "$esp"
 ss_start
 crest_conf a initiate "$ike" "$esp"
-crest_start_with_options a --privsep
+crest_start_with_options a
 keeper=$CREST_PID_a
 
 # Prints the microseconds since the Unix epoch.

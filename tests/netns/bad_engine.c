@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * A hostile engine for test_privsep_hostile.sh.  `crestd --privsep
+ * A hostile engine for test_privsep_hostile.sh.  `crestd
  * --engine-path bad_engine` runs it in place of the real engine, with the
  * crestd engine arguments and the keeper's socket on descriptor 3.  Each
  * run breaks one rule of the IPC request table:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# crestd --privsep with a hostile engine: the keeper runs bad_engine in
+# crestd with a hostile engine: the keeper runs bad_engine in
 # place of the real engine, and each engine it starts breaks one rule of
 # the IPC request table (see bad_engine.c for the seven cases a to g). For
 # every case the keeper must log "rejected request TYPE from the engine:
@@ -65,7 +65,7 @@ foreign_route_on_crest0() {
 crest_config a local=192.0.2.1 remote=192.0.2.2
 export CREST_BAD_ENGINE_COUNTER=$CREST_WORK/engine-runs
 : >"$CREST_BAD_ENGINE_COUNTER"
-crest_start a "$NS_A" --privsep --engine-path "$bad_engine"
+crest_start a "$NS_A" --engine-path "$bad_engine"
 keeper=${CREST_PIDS[a]}
 check "the keeper starts the first engine" \
 	crest_wait_log a 'engine started, PID' 10
