@@ -32,6 +32,7 @@
 
 #define AUTH_TIMEOUT_MS 2000
 #define RELOAD_TIMEOUT_MS 10000
+#define ROUTE_TIMEOUT_MS 2000
 
 /* The one engine of this process: the IPC callbacks find it here. */
 static struct daemon engine;
@@ -43,6 +44,7 @@ static uint8_t rx[IPC_MSG_MAX];
  * applied from the event loop. */
 static char *deferred_config;
 
+/* A route reply that came after its request timed out. */
 static void handle_route_reply(const struct ipc_msg *m)
 {
 	if (m->u.route_reply.error)
@@ -178,9 +180,18 @@ static int engine_route(void *ctx, const struct dp_realm *realm,
 	if (src)
 		memcpy(body + 24, src, alen);
 	memcpy(body + 40, conn->name, name_len);
-	/* The reply comes back through the event loop. */
-	return ipc_send(engine.ipc_fd, IPC_ROUTE_REQUEST, next_id++, body,
-			40 + name_len, -1);
+	/* Waits for the reply as a direct netlink call would: a CHILD_SA
+	 * that carries traffic before its route exists loses the replies
+	 * to that traffic. */
+	uint32_t id = next_id++;
+	struct ipc_msg m;
+	int err = ipc_send(engine.ipc_fd, IPC_ROUTE_REQUEST, id, body,
+			   40 + name_len, -1);
+	if (err == 0)
+		err = wait_reply(IPC_ROUTE_REPLY, id, ROUTE_TIMEOUT_MS, &m);
+	if (err == 0)
+		err = m.u.route_reply.error;
+	return err;
 }
 
 /* Applies a configuration the keeper sent after a SIGHUP. */
@@ -449,6 +460,9 @@ int engine_main(const struct privsep_opts *o)
 	}
 	free(r.config);
 
+	/* The keeper installed these at its start, but the configuration may
+	 * have changed since by a reload while no engine ran. */
+	dp_install_traps(&d->dp);
 	daemon_start_connections(d);
 	daemon_run(d);
 	control_close(&d->ctl);

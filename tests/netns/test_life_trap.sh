@@ -74,4 +74,23 @@ check "a ping after the reload starts a new IKE SA and gets through" \
 	wait_for 10 netns_exec "$NS_A" ping -c 1 -W 1 -I 198.51.100.1 \
 	203.0.113.1
 check_eq "a lists one IKE SA after that ping" 1 "$(crest_ike_sas a)"
+
+# The keeper takes a SIGHUP while no engine runs: the next engine
+# installs the on-traffic routes of the new configuration itself.
+echo "# reload while the engine restarts"
+crest_config a local=192.0.2.1 remote=192.0.2.2 start_action=wait
+check "a reloads to wait" "$CRESTCTL" --socket "$CREST_WORK/a.ctl" reload
+check "the route goes again" wait_for 10 bash -c "! ip netns exec '$NS_A' \
+	ip route show table all | grep -q '^203.0.113.0/24 .*crest0'"
+engine=$(pgrep -P "${CREST_PIDS[a]}" | head -n 1)
+kill -KILL "$engine"
+crest_wait_log a "engine PID $engine killed by signal 9" 5 || true
+crest_config a local=192.0.2.1 remote=192.0.2.2 start_action=trap
+kill -HUP "${CREST_PIDS[a]}"
+check "the keeper reloads while the engine is down" \
+	crest_wait_log a '\[keeper\] reloaded' 5
+check "the new engine installs the on-traffic route" wait_for 10 \
+	trap_route_present
+check "a ping starts the tunnel from the new engine" wait_for 10 \
+	netns_exec "$NS_A" ping -c 1 -W 1 -I 198.51.100.1 203.0.113.1
 check_done
