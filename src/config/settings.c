@@ -60,7 +60,7 @@ int cfg_check_keys(const struct cfg_ctx *ctx, const config_setting_t *group,
 		if (!name || key_known(name, keys))
 			continue;
 
-		char list[256] = "";
+		char list[640] = "";
 		size_t used = 0;
 		for (size_t k = 0; keys[k] && used < sizeof(list); k++)
 			used += (size_t)snprintf(list + used,

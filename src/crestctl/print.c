@@ -35,8 +35,11 @@ void print_status(const json_t *resp, FILE *out)
 	        print_str(resp, "version"), print_int(resp, "pid"),
 	        print_int(resp, "uptime"));
 	if (json_is_true(json_object_get(resp, "privsep")))
-		fprintf(out, "privileges separated: engine PID %lld\n",
-		        print_int(resp, "engine_pid"));
+		fprintf(out,
+		        "privileges separated: engine PID %lld, user %s, "
+		        "chrooted, seccomp-confined\n",
+		        print_int(resp, "engine_pid"),
+		        print_str(resp, "engine_user"));
 	else
 		fputs("privileges not separated: one root process\n", out);
 	fprintf(out, "configuration: %s\n", print_str(resp, "config"));
@@ -86,13 +89,23 @@ static void print_connection(const json_t *c, FILE *out)
 	        print_str(c, "remote_id"));
 	fputs("  IKE proposals: ", out);
 	print_list(c, "ike_proposals", out);
-	fputs("\n  ESP proposals: ", out);
-	print_list(c, "esp_proposals", out);
-	fputs("\n  local ts:      ", out);
-	print_list(c, "local_ts", out);
-	fputs("\n  remote ts:     ", out);
-	print_list(c, "remote_ts", out);
 	fputc('\n', out);
+	/* Each child has its own proposals and selectors, which it may
+	 * inherit from the connection; the response lists them filled in. */
+	size_t i;
+	const json_t *ch;
+	json_array_foreach(json_object_get(c, "children"), i, ch)
+	{
+		fprintf(out, "  child %s, start %s\n", print_str(ch, "name"),
+		        print_str(ch, "start_action"));
+		fputs("    ESP proposals: ", out);
+		print_list(ch, "esp_proposals", out);
+		fputs("\n    local ts:      ", out);
+		print_list(ch, "local_ts", out);
+		fputs("\n    remote ts:     ", out);
+		print_list(ch, "remote_ts", out);
+		fputc('\n', out);
+	}
 }
 
 void print_connections(const json_t *resp, FILE *out)

@@ -421,6 +421,9 @@ int engine_main(const struct privsep_opts *o)
 
 	/* Asked now: the sandbox does not allow getppid. */
 	int keeper_pid = (int)getppid();
+	/* Only stdio and the keeper's socket may cross into the sandbox,
+	 * whatever the keeper's parent left open. */
+	close_range(PRIVSEP_IPC_FD + 1, ~0U, 0);
 	memset(&r, 0xff, sizeof(r.sock) + sizeof(r.tun));
 	r.config = NULL;
 	d->ipc_fd = PRIVSEP_IPC_FD;
@@ -429,7 +432,10 @@ int engine_main(const struct privsep_opts *o)
 		log_error("engine", "no configuration from the keeper");
 		return 1;
 	}
-	if (start(d, o, &r) < 0)
+	int rc = start(d, o, &r);
+	if (rc == -EPERM)
+		return SANDBOX_EXIT_SETUP;
+	if (rc < 0)
 		return 1;
 
 	ike_engine_register_handlers();
@@ -450,6 +456,7 @@ int engine_main(const struct privsep_opts *o)
 							     ? o->started_ms
 							     : now_ms(),
 				       .keeper_pid = keeper_pid,
+				       .engine_user = o->user,
 				       .reload = engine_reload,
 				       .reload_arg = d };
 	control_adopt(&d->ctl, r.sock[IPC_SOCK_CONTROL], &ctl_ctx);

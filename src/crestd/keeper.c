@@ -21,6 +21,7 @@
 #include "config/secrets.h"
 #include "crestd/privsep.h"
 #include "crestd/reload.h"
+#include "crestd/sandbox.h"
 #include "dataplane/datapath.h"
 #include "ike/auth.h"
 #include "ike/sa.h"
@@ -74,6 +75,7 @@ struct keeper {
 	uint64_t restart_at_ms;
 	unsigned backoff_ms;
 	bool stop;
+	bool failed; /* stopping because the engine cannot run at all */
 };
 
 static struct cfg_conn *find_in(struct cfg *cfg, const char *name)
@@ -248,6 +250,7 @@ static void spawn(struct keeper *k)
 		/* The new image starts with only stdio and the socket. */
 		if (dup2(fds[1], PRIVSEP_IPC_FD) < 0)
 			_exit(127);
+		close_range(PRIVSEP_IPC_FD + 1, ~0U, 0);
 		char *argv[] = { "crestd", "--engine", "--keeper-started",
 				 started, "-c", (char *)k->opts->config,
 				 "--user", (char *)k->opts->user,
@@ -503,6 +506,14 @@ static void reap(struct keeper *k)
 		if (WIFSIGNALED(status))
 			log_error("keeper", "engine PID %d killed by signal %d",
 				  (int)pid, WTERMSIG(status));
+		else if (WEXITSTATUS(status) == SANDBOX_EXIT_SETUP) {
+			log_error("keeper", "the engine cannot enter its "
+				  "sandbox (see its error above): stopping");
+			k->stop = true;
+			k->failed = true;
+		} else if (k->stop && WEXITSTATUS(status) == 0)
+			log_info("keeper", "engine PID %d stopped",
+				 (int)pid);
 		else
 			log_warn("keeper", "engine PID %d exited with status "
 				 "%d", (int)pid, WEXITSTATUS(status));
@@ -579,6 +590,15 @@ static int setup(struct keeper *k)
 		fprintf(stderr, "crestd: %s\n", err);
 		return -EINVAL;
 	}
+	uid_t uid;
+	gid_t gid;
+	if (sandbox_lookup_user(k->opts->user, &uid, &gid, err, sizeof(err)) <
+	    0) {
+		/* The message starts with "sandbox: "; the option names it. */
+		fprintf(stderr, "crestd: --user %s: %s\n", k->opts->user,
+			err + strlen("sandbox: "));
+		return -EINVAL;
+	}
 	int rc = read_file(k->opts->config, &k->config_text, &k->config_len);
 	if (rc < 0) {
 		fprintf(stderr, "crestd: cannot read %s: %s\n",
@@ -644,5 +664,5 @@ int keeper_main(const struct privsep_opts *o)
 	free(k.config_text);
 	free(k.routes);
 	log_info("keeper", "stopped");
-	return 0;
+	return k.failed ? 1 : 0;
 }

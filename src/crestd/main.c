@@ -229,6 +229,11 @@ int main(int argc, char **argv)
 	int rc = parse_args(argc, argv, &o);
 	if (rc)
 		return rc;
+	/* Descriptors the caller left open are not crestd's to keep, and
+	 * must not reach the engine.  The engine closes its own above the
+	 * keeper's socket. */
+	if (!o.engine)
+		close_range(3, ~0U, 0);
 	if (o.check)
 		return check_only(o.check);
 	gid_t control_gid;
@@ -253,6 +258,9 @@ int main(int argc, char **argv)
 	log_set_level(o.log_level >= 0 ? (enum log_level)o.log_level
 				       : (enum log_level)d.cfg.log_level);
 	log_info("crestd", "starting with %s", o.config);
+	log_warn("crestd", "--no-privsep: the PSKs live in the root process "
+		 "that parses packets from the network; use it for debugging "
+		 "only");
 
 	ike_engine_register_handlers();
 	ike_engine_init(&d.eng, &d.cfg, &d.secrets, &dp_engine_ops, &d.dp);

@@ -51,8 +51,8 @@ fail(char *err, size_t errlen, int rc, const char *fmt, ...)
 	return rc;
 }
 
-static int lookup_user(const char *user, uid_t *uid, gid_t *gid, char *err,
-                       size_t errlen)
+int sandbox_lookup_user(const char *user, uid_t *uid, gid_t *gid, char *err,
+                        size_t errlen)
 {
 	errno = 0;
 	struct passwd *pw = getpwnam(user);
@@ -296,7 +296,7 @@ int sandbox_enter(const struct sandbox_opts *o, char *err, size_t errlen)
 	gid_t gid;
 	int rc;
 
-	rc = lookup_user(user, &uid, &gid, err, errlen);
+	rc = sandbox_lookup_user(user, &uid, &gid, err, errlen);
 	if (rc < 0)
 		return rc;
 

@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #define SANDBOX_DEFAULT_USER "crest"
 #define SANDBOX_DEFAULT_DIR  "/run/crest/empty"
@@ -32,6 +33,18 @@ struct sandbox_opts {
  * exit needs /proc and ptrace, which the sandbox takes away.
  */
 int sandbox_enter(const struct sandbox_opts *o, char *err, size_t errlen);
+
+/*
+ * Finds the engine's user, which must exist and have neither user nor group
+ * id 0.  Returns 0, or a negative errno with the fix (the adduser command)
+ * in err.
+ */
+int sandbox_lookup_user(const char *user, uid_t *uid, gid_t *gid, char *err,
+                        size_t errlen);
+
+/* Exit status of an engine that cannot enter its sandbox: a restart would
+ * fail the same way, so the keeper stops. */
+#define SANDBOX_EXIT_SETUP 78
 
 /*
  * Installs the seccomp allow-list alone, with no_new_privs.  A call outside

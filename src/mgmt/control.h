@@ -60,8 +60,10 @@ struct control_ctx {
 	struct ike_engine *eng;
 	struct datapath *dp;
 	uint64_t started_ms;       /* now_ms() when the daemon started */
-	/* The keeper's PID when this is its engine process, else 0. */
+	/* The keeper's PID when this is its engine process, else 0, and
+	 * then the engine's user. */
 	int keeper_pid;
+	const char *engine_user;
 	control_reload_fn *reload; /* NULL: the reload command fails */
 	void *reload_arg;
 };

@@ -29,12 +29,16 @@ json_t *control_cmd_status(const struct control_ctx *ctx, const json_t *req)
 	 * privileges are separated; engine_pid is then this process. */
 	uint64_t uptime_ms = now_ms() - ctx->started_ms;
 	bool separated = ctx->keeper_pid > 0;
-	return json_pack("{s:s, s:I, s:I, s:b, s:o, s:s, s:o}", "version",
-	                 CREST_VERSION, "pid",
-	                 (json_int_t)(separated ? ctx->keeper_pid : getpid()),
-	                 "engine_pid", (json_int_t)getpid(), "privsep",
-	                 separated, "uptime", control_u64(uptime_ms / 1000),
-	                 "config", ctx->cfg->path, "realms", realms);
+	json_t *resp = json_pack(
+	        "{s:s, s:I, s:I, s:b, s:o, s:s, s:o}", "version", CREST_VERSION,
+	        "pid", (json_int_t)(separated ? ctx->keeper_pid : getpid()),
+	        "engine_pid", (json_int_t)getpid(), "privsep", separated,
+	        "uptime", control_u64(uptime_ms / 1000), "config",
+	        ctx->cfg->path, "realms", realms);
+	if (resp && separated && ctx->engine_user)
+		json_object_set_new(resp, "engine_user",
+		                    json_string(ctx->engine_user));
+	return resp;
 }
 
 /* Builds {"name": count, ...} from a counter array and its names. */

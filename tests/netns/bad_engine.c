@@ -14,6 +14,8 @@
  *   g  AUTH_PSK_REQUEST for a connection the configuration lacks
  *   h  ROUTE_REQUEST for 192.0.2.2/32, the test's remote gateway, which
  *      the test's remote selectors cover in this case
+ *   i  exit with the status of an engine that cannot enter its sandbox,
+ *      which must stop the keeper instead of restarting the engine
  *
  * b, f, g and h first send a valid ENGINE_HELLO and wait for the keeper's
  * KEEPER_CONFIG.  The datagrams are built here byte by byte, not with
@@ -37,6 +39,7 @@
 
 #include "config/config.h"
 #include "crestd/privsep.h"
+#include "crestd/sandbox.h"
 #include "crypto/ids.h"
 #include "ipc/ipc.h"
 #include "ipc/transport.h"
@@ -240,6 +243,12 @@ static int unknown_conn_auth(const struct target *t)
 	return err ? err : send_auth("no-such-connection", 32);
 }
 
+static int sandbox_failure(const struct target *t)
+{
+	(void)t;
+	exit(SANDBOX_EXIT_SETUP);
+}
+
 static const struct bad_case cases[] = {
         {'a', "ENGINE_HELLO with a wrong length field", bad_length},
         {'b', "AUTH_PSK_REQUEST with too many signed octets", oversized_auth},
@@ -249,6 +258,7 @@ static const struct bad_case cases[] = {
         {'f', "ROUTE_REQUEST for 192.0.2.0/24", foreign_route},
         {'g', "AUTH_PSK_REQUEST for an unknown connection", unknown_conn_auth},
         {'h', "ROUTE_REQUEST for the gateway 192.0.2.2/32", gateway_route},
+        {'i', "exit as if the sandbox could not be entered", sandbox_failure},
 };
 
 #define N_CASES (sizeof(cases) / sizeof(cases[0]))
@@ -286,7 +296,7 @@ static const struct bad_case *select_case(void)
 		for (size_t i = 0; i < N_CASES; i++)
 			if (cases[i].letter == letter[0] && !letter[1])
 				return &cases[i];
-		fprintf(stderr, "bad engine: unknown case \"%s\"; use a to h\n",
+		fprintf(stderr, "bad engine: unknown case \"%s\"; use a to i\n",
 		        letter);
 		return NULL;
 	}

@@ -70,6 +70,11 @@ check_eq "b lists children high and low on one IKE SA" high,low "$(child_names b
 check "crestctl sas names the children" \
 	grep -q '(high)' <<<"$(timeout 10 "$CRESTCTL" --socket "$CREST_WORK/a.ctl" sas)"
 
+conns=$(timeout 10 "$CRESTCTL" --socket "$CREST_WORK/a.ctl" connections)
+check "connections text lists child low" grep -q '^  child low, start' <<<"$conns"
+check "connections text lists child high's selectors" \
+	grep -q '^    remote ts: *203.0.113.128/25$' <<<"$conns"
+
 routes=$(netns_exec "$NS_A" ip -4 route show dev crest0)
 check "a routes 203.0.113.0/25 into crest0" grep -q '^203\.0\.113\.0/25 ' <<<"$routes"
 check "a routes 203.0.113.128/25 into crest0" grep -q '^203\.0\.113\.128/25 ' <<<"$routes"

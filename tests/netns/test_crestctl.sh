@@ -224,6 +224,9 @@ check_json "connection encap" "$work/conns.json" \
 check_json "connection ts" "$work/conns.json" \
 	"${conn}[\"remote_ts\"] == ['203.0.113.0/24', '2001:db8:b::/64']"
 check "connections text" "$crestctl" --socket "$ctl_a" connections
+"$crestctl" --socket "$ctl_a" connections >"$work/conns.txt"
+check "connections text shows the child's remote selectors" grep -q \
+	'^    remote ts: *203.0.113.0/24, 2001:db8:b::/64$' "$work/conns.txt"
 check_not "no output contains the PSK" \
 	grep -rqi "${psk#0x}" "$work"/*.json "$work"/*.txt
 

@@ -33,17 +33,25 @@ crest_config b local=192.0.2.2 remote=192.0.2.1 side=b
 # the same IKE and ESP; a separates privileges by default.
 crest_start b "$NS_B" --no-privsep
 crest_wait_log b 'device crest0 up' 10
+# a starts with descriptor 200 open on its secrets file, as a careless
+# parent might leave it: neither the keeper nor the engine may keep it.
+exec 200<"$CREST_WORK/a.secrets"
 crest_start a "$NS_A"
+exec 200<&-
 check "tunnel up with privilege separation" crest_wait_up a b 20
 check_eq "a: status says privileges are separated" True \
 	"$(crest_query a status 'd["privsep"]')"
 check_eq "a: status pid is the keeper" "${CREST_PIDS[a]}" \
 	"$(crest_query a status 'd["pid"]')"
+check_eq "a: status names the engine's user" crest \
+	"$(crest_query a status 'd["engine_user"]')"
 check_eq "b: status says one process" False \
 	"$(crest_query b status 'd["privsep"]')"
 check_eq "b: status pid is crestd" "${CREST_PIDS[b]}" \
 	"$(crest_query b status 'd["pid"]')"
 check_eq "b: no engine process" "" "$(pgrep -P "${CREST_PIDS[b]}" || true)"
+check "b: --no-privsep warns in the log" crest_wait_log b \
+	'--no-privsep: the PSKs live in the root process' 1
 check "ping through the tunnel" netns_exec "$NS_A" \
 	ping -c 3 -i 0.2 -W 2 -I 198.51.100.1 203.0.113.1
 
@@ -59,6 +67,24 @@ engine_of() {
 }
 engine=$(engine_of "$keeper")
 check "the keeper has an engine child" test -n "$engine"
+
+echo "# the engine's descriptors"
+# Prints the targets of the descriptors of PID above 2: sockets, the TUN
+# devices, anonymous inodes (epoll, signalfd) and nothing else.
+fd_targets() {
+	local fd
+	for fd in /proc/"$1"/fd/*; do
+		((${fd##*/} > 2)) && readlink "$fd"
+	done
+	return 0
+}
+engine_fds=$(fd_targets "$engine")
+check_not "the engine holds no inherited descriptor" \
+	grep -q 'a.secrets' <<<"$engine_fds"
+check_not "the keeper holds no inherited descriptor" \
+	grep -q 'a.secrets' <<<"$(fd_targets "${CREST_PIDS[a]}")"
+check_not "the engine holds only sockets, TUN devices and anonymous inodes" \
+	grep -Ev '^(socket:|anon_inode:|/dev/net/tun$)' <<<"$engine_fds"
 
 echo "# the engine's credentials"
 status=$(cat "/proc/$engine/status")

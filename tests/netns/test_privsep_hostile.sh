@@ -8,7 +8,9 @@
 # request for 192.0.2.0/24 must not reach the routing table, and the keeper
 # must exit 0 on SIGTERM at the end. A second keeper, whose remote selectors
 # cover the peer's gateway address, refuses a route to that address (case
-# h), because the route would pull IKE and ESP into the tunnel.
+# h), because the route would pull IKE and ESP into the tunnel. An engine
+# that exits with the status of a failed sandbox set-up stops the keeper
+# (case i), and a missing engine user stops crestd before it starts.
 #
 # The keeper doubles its restart delay after each death, from 0.5 s, so
 # the seventh engine starts about 32 s after the first.
@@ -141,4 +143,27 @@ check "h: 192.0.2.2 is still reached on ul0" bash -c \
 rc=0
 crest_stop a || rc=$?
 check_eq "h: keeper exits 0 on SIGTERM" 0 "$rc"
+
+echo "# case i: an engine that cannot enter its sandbox"
+CREST_BAD_ENGINE_CASE=i crest_start a "$NS_A" --engine-path "$bad_engine"
+keeper=${CREST_PIDS[a]}
+check "i: the keeper stops instead of restarting the engine" \
+	crest_wait_log a 'the engine cannot enter its sandbox .*: stopping' 10
+rc=0
+crest_stop a 10 || rc=$?
+check_eq "i: crestd exits 1" 1 "$rc"
+check_eq "i: the bad engine ran once" 1 \
+	"$(grep -c 'case i:' "$CREST_WORK/a.log" || true)"
+check_not "i: the keeper removed its device" netns_exec "$NS_A" ip link show crest0
+
+echo "# a missing engine user"
+rc=0
+out=$(netns_exec "$NS_A" timeout 10 "$CRESTD" -c "$CREST_WORK/a.conf" \
+	--control "$CREST_WORK/x.ctl" --user crest-no-such-user 2>&1) || rc=$?
+check_eq "missing user: crestd exits 1 at once" 1 "$rc"
+check "missing user: the message names the option and the user" \
+	grep -qF -- "--user crest-no-such-user: user crest-no-such-user not found" <<<"$out"
+check "missing user: the message gives the adduser command" \
+	grep -qF "adduser --system --group --no-create-home --home /nonexistent crest-no-such-user" <<<"$out"
+check_not "missing user: no TUN device" netns_exec "$NS_A" ip link show crest0
 check_done

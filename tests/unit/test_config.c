@@ -311,6 +311,9 @@ static void unknown_keys_rejected(void **state)
 	                  "unknown key \"tunn\"");
 	expect_line_error("top.extra", "loglevel = \"info\";", LINE_TOP_EXTRA,
 	                  "unknown key \"loglevel\"");
+	/* The list of valid keys is whole, up to the last one. */
+	expect_line_error("extra", "remot = \"192.0.2.2\";", LINE_EXTRA,
+	                  "log_level, children");
 }
 
 static void bad_addresses_rejected(void **state)
