@@ -284,3 +284,23 @@ void secrets_free(struct secrets *s)
 	s->psks = NULL;
 	s->n_psks = 0;
 }
+
+bool secrets_missing_psk(const struct cfg *cfg, const struct secrets *s,
+                         size_t n, char *out, size_t outlen)
+{
+	for (size_t r = 0; r < cfg->n_realms; r++)
+		for (size_t i = 0; i < cfg->realms[r].n_conns; i++) {
+			const struct cfg_conn *c = &cfg->realms[r].conns[i];
+			if (secrets_find_psk(s, &c->local_id, &c->remote_id))
+				continue;
+			if (n-- > 0)
+				continue;
+			snprintf(out, outlen,
+			         "connection %s has no PSK for %s and %s in %s; "
+			         "it cannot authenticate",
+			         c->name, c->local_id.text, c->remote_id.text,
+			         cfg->secrets_path);
+			return true;
+		}
+	return false;
+}

@@ -6,6 +6,7 @@
 #ifndef CREST_CONFIG_SECRETS_H
 #define CREST_CONFIG_SECRETS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -36,6 +37,14 @@ int secrets_load_string(const char *text, const char *name, struct secrets *out,
 const struct psk_entry *secrets_find_psk(const struct secrets *s,
                                          const struct cfg_identity *local,
                                          const struct cfg_identity *remote);
+/*
+ * Writes into out a warning for the n-th connection (counting from 0) of
+ * cfg that has no PSK for its pair of identities: "connection NAME has no
+ * PSK for LOCAL_ID and REMOTE_ID in FILE; it cannot authenticate".
+ * Returns false when fewer than n + 1 connections lack one.
+ */
+bool secrets_missing_psk(const struct cfg *cfg, const struct secrets *s,
+                         size_t n, char *out, size_t outlen);
 void secrets_free(struct secrets *s);
 
 #endif

@@ -49,6 +49,12 @@ void print_check(const json_t *resp, FILE *out)
 	        "PSK(s)\n",
 	        print_str(resp, "file"), print_int(resp, "realms"),
 	        print_int(resp, "connections"), print_int(resp, "psks"));
+	size_t i;
+	const json_t *w;
+	json_array_foreach(json_object_get(resp, "warnings"), i, w)
+	{
+		fprintf(out, "warning: %s\n", json_string_value(w));
+	}
 }
 
 void print_log(const json_t *resp, FILE *out)

@@ -144,3 +144,12 @@ void daemon_start_connections(struct daemon *d)
 		}
 }
 
+
+void daemon_warn_missing_psks(const struct cfg *cfg,
+			      const struct secrets *secrets)
+{
+	char text[1024];
+	for (size_t n = 0;
+	     secrets_missing_psk(cfg, secrets, n, text, sizeof(text)); n++)
+		log_warn("crestd", "%s", text);
+}

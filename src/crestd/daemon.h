@@ -39,6 +39,9 @@ int daemon_open_events(struct daemon *d);
 int daemon_setup_events(struct daemon *d);
 /* Runs the event loop until a stop signal. */
 void daemon_run(struct daemon *d);
+/* Logs a warning for each connection without a PSK in the secrets. */
+void daemon_warn_missing_psks(const struct cfg *cfg,
+			      const struct secrets *secrets);
 /* Initiates the connections with start_action = initiate. */
 void daemon_start_connections(struct daemon *d);
 

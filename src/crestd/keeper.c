@@ -19,6 +19,7 @@
 
 #include "config/config.h"
 #include "config/secrets.h"
+#include "crestd/daemon.h"
 #include "crestd/privsep.h"
 #include "crestd/reload.h"
 #include "crestd/sandbox.h"
@@ -407,6 +408,7 @@ static int reload(struct keeper *k, char *err, size_t errlen)
 	if (k->opts->log_level < 0)
 		log_set_level((enum log_level)k->cfg.log_level);
 	log_info("keeper", "reloaded %s", k->opts->config);
+	daemon_warn_missing_psks(&k->cfg, &k->secrets);
 	return 0;
 failed:
 	log_error("keeper", "reload failed, keeping the running "
@@ -608,6 +610,7 @@ static int setup(struct keeper *k)
 	log_set_level(k->opts->log_level >= 0
 			      ? (enum log_level)k->opts->log_level
 			      : (enum log_level)k->cfg.log_level);
+	daemon_warn_missing_psks(&k->cfg, &k->secrets);
 
 	k->routes = calloc(MAX_ROUTES, sizeof(*k->routes));
 	if (!k->routes)

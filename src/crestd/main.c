@@ -218,6 +218,11 @@ static int check_only(const char *path)
 		conns += cfg.realms[i].n_conns;
 	printf("%s: valid, %zu realm(s), %zu connection(s), %zu PSK(s)\n",
 	       path, cfg.n_realms, conns, secrets.n_psks);
+	char warning[1024];
+	for (size_t n = 0; secrets_missing_psk(&cfg, &secrets, n, warning,
+						sizeof(warning));
+	     n++)
+		printf("warning: %s\n", warning);
 	secrets_free(&secrets);
 	config_free(&cfg);
 	return 0;
@@ -258,6 +263,7 @@ int main(int argc, char **argv)
 	log_set_level(o.log_level >= 0 ? (enum log_level)o.log_level
 				       : (enum log_level)d.cfg.log_level);
 	log_info("crestd", "starting with %s", o.config);
+	daemon_warn_missing_psks(&d.cfg, &d.secrets);
 	log_warn("crestd", "--no-privsep: the PSKs live in the root process "
 		 "that parses packets from the network; use it for debugging "
 		 "only");

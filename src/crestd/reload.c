@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "crestd/daemon.h"
 #include "util/log.h"
 #include "util/timeutil.h"
 
@@ -378,6 +379,8 @@ int reload_run(struct reload *r, struct control_reload_result *res, char *err,
 	memset(res, 0, sizeof(*res));
 	log_info("crestd", "reloading %s", r->path);
 	int rc = load(r->path, &next, &secrets, err, errlen);
+	if (rc == 0)
+		daemon_warn_missing_psks(&next, &secrets);
 	return finish(r, &next, &secrets, rc, res, err, errlen);
 }
 

@@ -42,10 +42,16 @@ static json_t *check_counts(const char *file, const struct cfg *cfg,
 	size_t conns = 0;
 	for (size_t i = 0; i < cfg->n_realms; i++)
 		conns += cfg->realms[i].n_conns;
-	return json_pack("{s:s, s:b, s:I, s:I, s:I}", "file", file, "valid",
-	                 true, "realms", (json_int_t)cfg->n_realms,
+	json_t *warnings = json_array();
+	char text[1024];
+	for (size_t n = 0;
+	     warnings && secrets_missing_psk(cfg, secrets, n, text, sizeof(text));
+	     n++)
+		json_array_append_new(warnings, json_string(text));
+	return json_pack("{s:s, s:b, s:I, s:I, s:I, s:o}", "file", file,
+	                 "valid", true, "realms", (json_int_t)cfg->n_realms,
 	                 "connections", (json_int_t)conns, "psks",
-	                 (json_int_t)secrets->n_psks);
+	                 (json_int_t)secrets->n_psks, "warnings", warnings);
 }
 
 json_t *control_cmd_check(const struct control_ctx *ctx, const json_t *req)

@@ -418,7 +418,15 @@ write_conf good a
 write_conf bad a '"aes256gcm16"' '' 'realms = ( oops'
 run a check "$work/good.conf"
 expect "check good" 0 'd == {"file": "'"$work"'/good.conf", "valid": True,
-	"realms": 1, "connections": 2, "psks": 2}'
+	"realms": 1, "connections": 2, "psks": 2, "warnings": []}'
+# A connection whose identities have no PSK is valid but gets a warning.
+sed 's/remote = "'"$ADDR_B4"'";/remote = "192.0.2.99";/' "$work/good.conf" \
+	>"$work/nopsk.conf"
+cp -p "$work/good.secrets" "$work/nopsk.secrets"
+sed -i 's/secrets = "good.secrets"/secrets = "nopsk.secrets"/' "$work/nopsk.conf"
+run a check "$work/nopsk.conf"
+expect "check warns of a connection without a PSK" 0 'd["valid"] and
+	d["warnings"] == ["connection v4 has no PSK for '"$ADDR_A4"' and 192.0.2.99 in '"$work"'/nopsk.secrets; it cannot authenticate"]'
 run a check "$work/bad.conf"
 expect "check bad" 1 'd["code"] == "invalid_config" and
 	"bad.conf:5:" in d["error"]'

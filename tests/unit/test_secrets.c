@@ -243,10 +243,51 @@ static void examples_share_one_psk(void **state)
 	assert_int_equal(pb->key_len, pa->key_len);
 	assert_memory_equal(pa->key, pb->key, pa->key_len);
 
+	char warning[512];
+	assert_false(secrets_missing_psk(&cfg[0], &s[0], 0, warning,
+	                                 sizeof(warning)));
+
 	for (size_t i = 0; i < 2; i++) {
 		secrets_free(&s[i]);
 		config_free(&cfg[i]);
 	}
+}
+
+/* A connection whose identities have no PSK is named in a warning. */
+static void missing_psk_warned(void **state)
+{
+	static const char conf[] =
+	        "secrets = \"t.secrets\";\n"
+	        "realms = ( { name = \"site\"; tun = \"crest0\";\n"
+	        "  inner = [ \"198.51.100.1/24\" ];\n"
+	        "  connections = (\n"
+	        "    { name = \"has\"; local = \"192.0.2.1\";\n"
+	        "      remote = \"192.0.2.2\"; ike_proposals = [ \"aes256gcm16-prfsha256-x25519\" ];\n"
+	        "      esp_proposals = [ \"aes256gcm16\" ];\n"
+	        "      local_ts = [ \"198.51.100.0/24\" ];\n"
+	        "      remote_ts = [ \"203.0.113.0/24\" ]; },\n"
+	        "    { name = \"lacks\"; local = \"192.0.2.1\";\n"
+	        "      remote = \"192.0.2.3\"; ike_proposals = [ \"aes256gcm16-prfsha256-x25519\" ];\n"
+	        "      esp_proposals = [ \"aes256gcm16\" ];\n"
+	        "      local_ts = [ \"198.51.100.0/24\" ];\n"
+	        "      remote_ts = [ \"203.0.113.0/24\" ]; }\n"
+	        "  ); } );\n";
+	struct cfg cfg;
+	struct secrets s;
+	char err[1024], warning[512];
+
+	if (config_load_string(conf, "t.conf", &cfg, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
+	assert_int_equal(secrets_load_string(two_psks, "t.secrets", &s, err,
+	                                     sizeof(err)),
+	                 0);
+	assert_true(secrets_missing_psk(&cfg, &s, 0, warning, sizeof(warning)));
+	assert_string_equal(warning, "connection lacks has no PSK for "
+	                             "192.0.2.1 and 192.0.2.3 in t.secrets; it "
+	                             "cannot authenticate");
+	assert_false(secrets_missing_psk(&cfg, &s, 1, warning, sizeof(warning)));
+	secrets_free(&s);
+	config_free(&cfg);
 }
 
 int main(void)
@@ -260,6 +301,7 @@ int main(void)
 	        cmocka_unit_test(empty_file_has_no_psks),
 	        cmocka_unit_test(missing_file_reported),
 	        cmocka_unit_test(examples_share_one_psk),
+	        cmocka_unit_test(missing_psk_warned),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
