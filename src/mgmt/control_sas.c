@@ -81,7 +81,8 @@ static json_t *child_base_json(const struct child_sa *c)
 static json_t *child_json(const struct child_sa *c)
 {
 	json_t *obj = add_rekey_flags(child_base_json(c), c);
-	return add_lifetimes(obj, c->rekey_ms, c->expire_ms);
+	/* A replaced SA waits only for its removal: it is not rekeyed. */
+	return add_lifetimes(obj, c->replaced ? 0 : c->rekey_ms, c->expire_ms);
 }
 
 static json_t *children_json(const struct ike_sa *sa)

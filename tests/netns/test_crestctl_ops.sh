@@ -261,6 +261,9 @@ check "a: new CHILD_SA SPI" wait_for 10 value_changed a \
 	"child('v4')['spi_in']" "$old_child"
 check "b: new CHILD_SA SPI" wait_for 10 value_changed b \
 	"child('v4')['spi_in']" "$old_peer_child"
+# The old inbound SA stays for a 2 s grace time, marked replaced.
+check_eq "a: the replaced CHILD_SA has no rekey time" "[None]" \
+	"$(sa_value a "[c['rekey_in'] for c in sa('v4')['children'] if c['replaced']]")"
 check_eq "child rekey keeps the IKE SA" "$old_ike" \
 	"$(sa_value a "sa('v4')['spi_i']")"
 check "ping after the CHILD_SA rekey" wait_for 10 ping4
