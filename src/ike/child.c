@@ -155,16 +155,15 @@ static int parse_child(const struct ike_message *m, struct ike_sa_payload *sap,
 
 static void log_child_up(const struct child_sa *child)
 {
-	char alg[96], l[96], r[96];
+	char alg[96], l[512], r[512];
 	negotiated_format(&child->alg, true, alg, sizeof(alg));
-	ts_format(&child->local_ts[0], l, sizeof(l));
-	ts_format(&child->remote_ts[0], r, sizeof(r));
+	ts_format_list(child->local_ts, child->n_local_ts, l, sizeof(l));
+	ts_format_list(child->remote_ts, child->n_remote_ts, r, sizeof(r));
 	ike_log(child->ike, LOG_INFO,
-		"CHILD_SA established, SPIs %08x_i %08x_o, %s, %s%s === %s%s, "
+		"CHILD_SA established, SPIs %08x_i %08x_o, %s, %s === %s, "
 		"child %s",
-		child->spi_in, child->spi_out, alg, l,
-		child->n_local_ts > 1 ? " ..." : "", r,
-		child->n_remote_ts > 1 ? " ..." : "", child_cfg(child)->name);
+		child->spi_in, child->spi_out, alg, l, r,
+		child_cfg(child)->name);
 }
 
 /* Lifetimes of a new CHILD_SA, the soft one shortened by random jitter. */

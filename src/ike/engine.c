@@ -338,10 +338,10 @@ struct child_sa *ike_engine_find_child(struct ike_engine *eng, uint32_t spi)
 
 static void log_child(const struct child_sa *c)
 {
-	char alg[96], lts[96], rts[96];
+	char alg[96], lts[512], rts[512];
 	negotiated_format(&c->alg, true, alg, sizeof(alg));
-	ts_format(&c->local_ts[0], lts, sizeof(lts));
-	ts_format(&c->remote_ts[0], rts, sizeof(rts));
+	ts_format_list(c->local_ts, c->n_local_ts, lts, sizeof(lts));
+	ts_format_list(c->remote_ts, c->n_remote_ts, rts, sizeof(rts));
 	ike_log(c->ike, LOG_INFO,
 		"  CHILD_SA %08x_i %08x_o (%s) %s %s === %s in %" PRIu64
 		" bytes/%" PRIu64 " packets, out %" PRIu64 " bytes/%" PRIu64

@@ -123,3 +123,18 @@ void ts_format(const struct traffic_selector *ts, char *buf, size_t len)
 		snprintf(buf + n, len - n, "[%u/%u-%u]", ts->ip_proto,
 			 ts->start_port, ts->end_port);
 }
+
+void ts_format_list(const struct traffic_selector *ts, size_t n, char *buf,
+		    size_t len)
+{
+	size_t used = 0;
+	if (len == 0)
+		return;
+	buf[0] = '\0';
+	for (size_t i = 0; i < n && used < len; i++) {
+		char one[128];
+		ts_format(&ts[i], one, sizeof(one));
+		used += (size_t)snprintf(buf + used, len - used, "%s%s",
+					 i ? ", " : "", one);
+	}
+}

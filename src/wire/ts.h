@@ -38,5 +38,8 @@ bool ts_to_prefix(const struct traffic_selector *ts, int *family,
 		  uint8_t *addr, unsigned *prefix);
 /* Formats as "198.51.100.0/24" or "192.0.2.1-192.0.2.9[proto/ports]". */
 void ts_format(const struct traffic_selector *ts, char *buf, size_t len);
+/* Formats n selectors as "A, B, ..."; a list too long for buf is cut. */
+void ts_format_list(const struct traffic_selector *ts, size_t n, char *buf,
+		    size_t len);
 
 #endif
