@@ -6,12 +6,23 @@
 
 void print_initiate(const json_t *resp, FILE *out)
 {
-	fprintf(out, "%s: initiating the IKE SA\n",
-	        print_str(resp, "connection"));
+	if (json_object_get(resp, "child"))
+		fprintf(out, "%s: setting up child %s\n",
+		        print_str(resp, "connection"), print_str(resp, "child"));
+	else
+		fprintf(out, "%s: initiating the IKE SA\n",
+		        print_str(resp, "connection"));
 }
 
 void print_terminate(const json_t *resp, FILE *out)
 {
+	if (json_object_get(resp, "child")) {
+		fprintf(out, "%s: sent a Delete for %lld CHILD_SA(s) of child "
+		             "%s\n",
+		        print_str(resp, "connection"), print_int(resp, "deleted"),
+		        print_str(resp, "child"));
+		return;
+	}
 	fprintf(out,
 	        "%s: sent a Delete for %lld IKE SA(s), closed %lld not "
 	        "yet established\n",
@@ -22,9 +33,14 @@ void print_terminate(const json_t *resp, FILE *out)
 void print_rekey(const json_t *resp, FILE *out)
 {
 	bool ike = strcmp(print_str(resp, "rekeyed"), "ike") == 0;
-	fprintf(out, "%s: rekeying %s of %lld IKE SA(s)\n",
-	        print_str(resp, "connection"),
-	        ike ? "the IKE SA" : "a CHILD_SA", print_int(resp, "sas"));
+	if (json_object_get(resp, "child"))
+		fprintf(out, "%s: rekeying the CHILD_SA of child %s\n",
+		        print_str(resp, "connection"), print_str(resp, "child"));
+	else
+		fprintf(out, "%s: rekeying %s of %lld IKE SA(s)\n",
+		        print_str(resp, "connection"),
+		        ike ? "the IKE SA" : "a CHILD_SA",
+		        print_int(resp, "sas"));
 }
 
 void print_reload(const json_t *resp, FILE *out)

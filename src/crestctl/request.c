@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * Command-line arguments to request members: initiate, terminate and
- * rekey take a connection name, terminate --ike an IKE SPI, check a file
+ * rekey take a connection name and --child NAME, terminate --ike an IKE SPI, check a file
  * name (made absolute, since crestd may run in another directory) and log -n a
  * line count.
  */
@@ -42,12 +42,48 @@ static json_t *build_plain(const char *command, struct command_args *a)
 	return json_pack("{s:s}", "command", command);
 }
 
+/*
+ * Reads CONNECTION and the options of initiate, terminate and rekey: --child
+ * NAME for all three, --ike for rekey.  Returns the request or NULL with
+ * the usage in a->err.
+ */
+static json_t *build_conn_command(const char *command, struct command_args *a,
+                                  bool takes_ike, const char *usage)
+{
+	const char *conn = NULL, *child = NULL;
+	bool ike = false;
+	for (int i = 0; i < a->argc; i++) {
+		if (strcmp(a->argv[i], "--child") == 0 && i + 1 < a->argc &&
+		    !child)
+			child = a->argv[++i];
+		else if (strcmp(a->argv[i], "--ike") == 0 && takes_ike)
+			ike = true;
+		else if (a->argv[i][0] != '-' && !conn)
+			conn = a->argv[i];
+		else
+			return usage_error(a, "%s", usage);
+	}
+	if (!conn || (ike && child))
+		return usage_error(a, "%s", usage);
+	json_t *req = json_pack("{s:s, s:s}", "command", command, "connection",
+	                        conn);
+	if (req && child &&
+	    json_object_set_new(req, "child", json_string(child)) < 0) {
+		json_decref(req);
+		return NULL;
+	}
+	if (req && takes_ike &&
+	    json_object_set_new(req, "ike", json_boolean(ike)) < 0) {
+		json_decref(req);
+		return NULL;
+	}
+	return req;
+}
+
 static json_t *build_initiate(const char *command, struct command_args *a)
 {
-	if (a->argc != 1)
-		return usage_error(a, "usage: %s CONNECTION", command);
-	return json_pack("{s:s, s:s}", "command", command, "connection",
-	                 a->argv[0]);
+	return build_conn_command(command, a, false,
+	                          "usage: initiate CONNECTION [--child NAME]");
 }
 
 static json_t *build_terminate(const char *command, struct command_args *a)
@@ -55,30 +91,16 @@ static json_t *build_terminate(const char *command, struct command_args *a)
 	if (a->argc == 2 && strcmp(a->argv[0], "--ike") == 0)
 		return json_pack("{s:s, s:s}", "command", command, "ike_spi",
 		                 a->argv[1]);
-	if (a->argc == 1 && a->argv[0][0] != '-')
-		return json_pack("{s:s, s:s}", "command", command, "connection",
-		                 a->argv[0]);
-	return usage_error(a, "usage: terminate CONNECTION | terminate --ike "
-	                      "SPI");
+	return build_conn_command(command, a, false,
+	                          "usage: terminate CONNECTION [--child NAME] "
+	                          "| terminate --ike SPI");
 }
 
 static json_t *build_rekey(const char *command, struct command_args *a)
 {
-	const char *conn = NULL;
-	bool ike = false;
-	for (int i = 0; i < a->argc; i++) {
-		if (strcmp(a->argv[i], "--ike") == 0)
-			ike = true;
-		else if (a->argv[i][0] != '-' && !conn)
-			conn = a->argv[i];
-		else
-			return usage_error(a,
-			                   "usage: rekey CONNECTION [--ike]");
-	}
-	if (!conn)
-		return usage_error(a, "usage: rekey CONNECTION [--ike]");
-	return json_pack("{s:s, s:s, s:b}", "command", command, "connection",
-	                 conn, "ike", ike);
+	return build_conn_command(command, a, true,
+	                          "usage: rekey CONNECTION [--child NAME | "
+	                          "--ike]");
 }
 
 static json_t *build_check(const char *command, struct command_args *a)

@@ -22,6 +22,7 @@
 #define CONTROL_ERR_INVALID_ARG     "invalid_argument"
 #define CONTROL_ERR_UNKNOWN_CONN    "unknown_connection"
 #define CONTROL_ERR_UNKNOWN_SA      "unknown_sa"
+#define CONTROL_ERR_UNKNOWN_CHILD   "unknown_child"
 #define CONTROL_ERR_ALREADY_UP      "already_up"
 #define CONTROL_ERR_NOT_UP          "not_up"
 #define CONTROL_ERR_BUSY            "busy"

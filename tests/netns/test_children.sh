@@ -6,7 +6,9 @@
 #   - both CHILD_SAs come up on one IKE SA, on both sides, as crestctl sas
 #     --json lists them by child name, and a routes both remote subnets;
 #   - a ping inside each subnet pair passes;
-#   - each ping is counted on its own child's CHILD_SA only.
+#   - each ping is counted on its own child's CHILD_SA only;
+#   - crestctl rekey, terminate and initiate --child act on one child and
+#     leave the other and the IKE SA alone.
 # By default both separate privileges, so the keeper adds each child's
 # routes for the engine; the connections' own remote selectors cover only
 # child low, so the keeper must take the children's selectors into
@@ -111,4 +113,55 @@ ping_counted high low 198.51.100.129 203.0.113.129
 check "ping 203.0.113.129 -> 198.51.100.129 from b" \
 	netns_exec "$NS_B" ping -c 2 -i 0.2 -W 2 -I 203.0.113.129 198.51.100.129
 
+echo "# crestctl on one child"
+# spi NAME CHILD: the inbound SPI of the current CHILD_SA of CHILD, or "-".
+spi() {
+	crest_query "$1" sas \
+		"([c['spi_in'] for s in d['sas'] for c in s['children'] if c['name'] == '$2' and c['installed'] and not c['replaced']] + ['-'])[0]"
+}
+# ctl_rc EXPECTED DESC ARGS...: runs crestctl on a and checks its status.
+ctl_rc() {
+	local want=$1 desc=$2 rc=0
+	shift 2
+	timeout 10 "$CRESTCTL" --socket "$CREST_WORK/a.ctl" "$@" \
+		>"$CREST_WORK/ctl.out" 2>&1 || rc=$?
+	check_eq "$desc: exit status" "$want" "$rc"
+}
+spi_changed() {
+	[[ $(spi a "$1") != - && $(spi a "$1") != "$2" ]]
+}
+low_spi=$(spi a low)
+high_spi=$(spi a high)
+ctl_rc 0 "rekey --child high" rekey to-peer --child high
+check "child high gets a new CHILD_SA" wait_for 10 spi_changed high "$high_spi"
+check_eq "child low keeps its CHILD_SA" "$low_spi" "$(spi a low)"
+
+ctl_rc 0 "terminate --child high" terminate to-peer --child high
+high_gone() {
+	[[ $(spi a high) == - && $(spi b high) == - ]]
+}
+check "child high is gone on both sides" wait_for 10 high_gone
+check_eq "child low stays" "$low_spi" "$(spi a low)"
+check "ping through child low" netns_exec "$NS_A" \
+	ping -c 2 -i 0.2 -W 2 -I 198.51.100.1 203.0.113.1
+check_not "no ping through child high" netns_exec "$NS_A" \
+	ping -c 1 -W 1 -I 198.51.100.129 203.0.113.129
+ctl_rc 1 "terminate --child high again" terminate to-peer --child high
+check "the error says the child has no CHILD_SA" \
+	grep -q 'child high of to-peer has no CHILD_SA' "$CREST_WORK/ctl.out"
+
+ctl_rc 0 "initiate --child high" initiate to-peer --child high
+high_up() {
+	[[ $(spi a high) != - && $(spi b high) != - ]]
+}
+check "child high is up on both sides" wait_for 10 high_up
+check_eq "one IKE SA throughout" 1 "$(crest_ike_sas a)"
+check "ping through child high again" wait_for 5 netns_exec "$NS_A" \
+	ping -c 1 -W 1 -I 198.51.100.129 203.0.113.129
+ctl_rc 1 "initiate --child high while up" initiate to-peer --child high
+check "the error says it is up" grep -q 'already up' "$CREST_WORK/ctl.out"
+ctl_rc 1 "an unknown child" rekey to-peer --child nosuch
+check "the error names the child" \
+	grep -q 'connection to-peer has no child "nosuch"' "$CREST_WORK/ctl.out"
+ctl_rc 2 "--child with --ike" rekey to-peer --child high --ike
 check_done
