@@ -35,9 +35,9 @@ crest_wait_up a b 20 || netns_fail "no CHILD_SA within 20 s"
 
 echo "# narrowed selectors"
 check "a installs 198.51.100.0/25 === 203.0.113.0/25" \
-	crest_wait_log a 'CHILD_SA established.*198\.51\.100\.0/25 .*=== 203\.0\.113\.0/25' 1
+	crest_wait_log a 'CHILD_SA established.*198\.51\.100\.0/25[ ,].*=== 203\.0\.113\.0/25' 1
 check "b installs 203.0.113.0/25 === 198.51.100.0/25" \
-	crest_wait_log b 'CHILD_SA established.*203\.0\.113\.0/25 .*=== 198\.51\.100\.0/25' 1
+	crest_wait_log b 'CHILD_SA established.*203\.0\.113\.0/25[ ,].*=== 198\.51\.100\.0/25' 1
 routes=$(netns_exec "$NS_A" ip -4 route show dev crest0)
 check "a routes 203.0.113.0/25 into crest0" grep -q '^203\.0\.113\.0/25 ' <<<"$routes"
 check_not "a does not route 203.0.113.0/24 into crest0" \
