@@ -293,7 +293,8 @@ void ike_engine_input(struct ike_engine *eng, uint8_t *msg, size_t len,
 
 	bool response = m.hdr.flags & IKE_FLAG_RESPONSE;
 	if (m.hdr.exchange == IKE_SA_INIT && !response) {
-		if (m.hdr.spi_r != 0 || m.hdr.msg_id != 0) {
+		/* RFC 7296 3.1: the initiator's SPI is never zero. */
+		if (m.hdr.spi_i == 0 || m.hdr.spi_r != 0 || m.hdr.msg_id != 0) {
 			ike_count_drop(eng, IKE_DROP_MALFORMED, from);
 			return;
 		}

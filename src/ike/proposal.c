@@ -141,12 +141,31 @@ static bool pick_esn(const struct cfg_proposal *c,
 	return pick(c->esn, c->n_esn, p, TRANSFORM_ESN, &alg->esn);
 }
 
+/*
+ * Whether a proposal may be chosen at all: RFC 7296 3.3.6 makes a proposal
+ * with a transform type crest does not know unacceptable, and an SPI of
+ * zero is reserved for ESP (RFC 4303 2.1) and invalid for an IKE SA.
+ */
+static bool acceptable(const struct ike_proposal *p)
+{
+	for (size_t i = 0; i < p->n_transforms; i++)
+		if (p->transforms[i].type < TRANSFORM_ENCR ||
+		    p->transforms[i].type > TRANSFORM_ESN)
+			return false;
+	if (p->spi_len == 0)
+		return true;
+	for (size_t i = 0; i < p->spi_len; i++)
+		if (p->spi[i] != 0)
+			return true;
+	return false;
+}
+
 static bool match(const struct cfg_proposal *c, const struct ike_proposal *p,
 		  uint8_t protocol, bool use_dh, uint16_t ke_group,
 		  struct negotiated *alg)
 {
 	memset(alg, 0, sizeof(*alg));
-	if (p->protocol != protocol || !pick_encr(c, p, alg) ||
+	if (p->protocol != protocol || !acceptable(p) || !pick_encr(c, p, alg) ||
 	    !pick_integ(c, p, alg))
 		return false;
 	if (protocol == PROTO_IKE &&

@@ -170,6 +170,13 @@ static enum handler_status init_response_in(struct ike_ctx *ctx)
 			"peer chose a proposal crest did not offer");
 		return H_ERROR;
 	}
+	/* Only a response without an SA, carrying an error, may leave the
+	 * responder's SPI zero (RFC 7296 2.6). */
+	if (ctx->in->hdr.spi_r == 0) {
+		ike_log(sa, LOG_WARN, "IKE_SA_INIT response with a zero "
+			"responder SPI");
+		return H_ERROR;
+	}
 	sa->alg = alg;
 	sa->spi_r = ctx->in->hdr.spi_r;
 	memcpy(sa->nr, np->body, np->len);

@@ -285,6 +285,34 @@ static bool replace_ke(struct ike_pair *p, int sender, struct pair_msg *msg)
 	return true;
 }
 
+/* Zeroes the responder's SPI (bytes 8 to 15) of B's IKE_SA_INIT
+ * response on its way to A. */
+static bool zero_responder_spi(struct ike_pair *p, int sender,
+                               struct pair_msg *msg)
+{
+	if (sender == PAIR_B && msg->len > 28 && msg->data[18] == IKE_SA_INIT)
+		memset(msg->data + 8, 0, 8);
+	return true;
+}
+
+/* An IKE_SA_INIT response that accepts a proposal with responder SPI 0 is
+ * refused: A sets up no IKE SA and asks the keeper for no AUTH value. */
+static void zero_responder_spi_refused(void **state)
+{
+	(void)state;
+	struct ike_pair *p = make_pair(AEAD_IKE, AEAD_ESP, AEAD_IKE, AEAD_ESP,
+	                               PSK);
+	struct pair_side *a = &p->side[PAIR_A];
+
+	p->filter = zero_responder_spi;
+	pair_initiate(p);
+	pair_pump(p);
+	assert_int_equal(a->n_sent, 1);
+	assert_int_equal(a->n_up, 0);
+	assert_null(a->eng.sas);
+	pair_free(p);
+}
+
 static void invalid_public_value_no_sa(void **state)
 {
 	(void)state;
@@ -329,6 +357,7 @@ int main(void)
 	        cmocka_unit_test(esp_mismatch_keeps_ike_sa),
 	        cmocka_unit_test(unexpected_responder_id_fails),
 	        cmocka_unit_test(invalid_public_value_no_sa),
+	        cmocka_unit_test(zero_responder_spi_refused),
 	};
 
 	return cmocka_run_group_tests(tests, pair_setup_group, NULL);

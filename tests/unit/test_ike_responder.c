@@ -274,6 +274,24 @@ static void unknown_peer_gets_nothing(void **state)
 	finish(&eng, &cfg);
 }
 
+/* RFC 7296 3.1: an IKE_SA_INIT request with initiator SPI 0 is dropped
+ * and counted, with no answer and no SA. */
+static void zero_initiator_spi_dropped(void **state)
+{
+	uint8_t msg[1024];
+	size_t len = load("lp08-parentR1_parentI1-1.udp.bin", msg,
+			  sizeof(msg));
+	struct ike_engine eng;
+	struct cfg cfg;
+
+	memset(msg, 0, 8);
+	respond("aes128-sha256-prfsha256-modp2048", msg, len, &eng, &cfg);
+	assert_int_equal(last.count, 0);
+	assert_null(eng.sas);
+	assert_int_equal(eng.ike_drops[IKE_DROP_MALFORMED], 1);
+	finish(&eng, &cfg);
+}
+
 static int setup(void **state)
 {
 	ike_engine_register_handlers();
@@ -290,6 +308,7 @@ int main(void)
 		cmocka_unit_test(retransmitted_request_gets_same_reply),
 		cmocka_unit_test(major_version_3_gets_invalid_major_version),
 		cmocka_unit_test(unknown_peer_gets_nothing),
+		cmocka_unit_test(zero_initiator_spi_dropped),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
