@@ -23,6 +23,7 @@ static const char *const drop_names[IKE_DROP_COUNT] = {
 	[IKE_DROP_DECRYPT] = "decrypt_failed",
 	[IKE_DROP_UNEXPECTED] = "unexpected",
 	[IKE_DROP_NO_CONNECTION] = "no_connection",
+	[IKE_DROP_HALF_OPEN] = "half_open_limit",
 };
 
 const char *ike_drop_name(enum ike_drop reason)
@@ -270,6 +271,16 @@ static void retransmit(struct ike_engine *eng, struct ike_sa *sa)
 static uint64_t sa_timers(struct ike_engine *eng, struct ike_sa *sa)
 {
 	uint64_t next = UINT64_MAX;
+
+	/* A responder's SA that IKE_AUTH never followed. */
+	if (sa->state == IKE_STATE_INIT_DONE && sa->half_open_until_ms) {
+		if (eng->now_ms >= sa->half_open_until_ms) {
+			ike_sa_kill(eng, sa, "no IKE_AUTH request followed "
+					     "IKE_SA_INIT");
+			return UINT64_MAX;
+		}
+		next = sa->half_open_until_ms;
+	}
 
 	if (sa->request) {
 		uint64_t giveup = sa->request_first_sent_ms +

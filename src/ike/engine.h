@@ -48,6 +48,7 @@ enum ike_drop {
 	IKE_DROP_DECRYPT,
 	IKE_DROP_UNEXPECTED,
 	IKE_DROP_NO_CONNECTION,
+	IKE_DROP_HALF_OPEN, /* too many IKE SAs awaiting IKE_AUTH */
 	IKE_DROP_COUNT,
 };
 
@@ -68,6 +69,13 @@ struct ike_engine {
 	struct cfg_conn *held[64];
 	size_t n_held;
 };
+
+/* A responder drops an IKE SA that IKE_AUTH does not follow within this
+ * time, and keeps at most this many such SAs, per peer address and in
+ * all. */
+#define IKE_HALF_OPEN_MS 30000
+#define IKE_HALF_OPEN_PER_PEER 16
+#define IKE_HALF_OPEN_MAX 1024
 
 /* Whether a connection waits for traffic to start its IKE SA. */
 bool ike_engine_conn_trapped(const struct ike_engine *eng,

@@ -90,6 +90,27 @@ static void error_chain(struct ike_ctx *ctx, uint8_t *buf, size_t cap)
 		ike_notify_name(ctx->notify));
 }
 
+/*
+ * Whether a new responder SA would exceed the limits of SAs waiting for
+ * IKE_AUTH: IKE_HALF_OPEN_PER_PEER from one address, so that a flood in
+ * one peer's name leaves the others alone, and IKE_HALF_OPEN_MAX in all.
+ * TODO: answer with COOKIE notifies (RFC 7296 2.6) under a flood instead
+ * of dropping.
+ */
+static bool half_open_full(const struct ike_engine *eng,
+			   const struct sockaddr_storage *from)
+{
+	unsigned total = 0, peer = 0;
+	for (const struct ike_sa *sa = eng->sas; sa; sa = sa->next) {
+		if (sa->state != IKE_STATE_INIT_DONE || sa->initiator)
+			continue;
+		total++;
+		if (sockaddr_same_host(&sa->remote, from))
+			peer++;
+	}
+	return total >= IKE_HALF_OPEN_MAX || peer >= IKE_HALF_OPEN_PER_PEER;
+}
+
 static void sa_init_request(struct ike_engine *eng, uint8_t *msg, size_t len,
 			    struct ike_message *m,
 			    const struct sockaddr_storage *from,
@@ -107,6 +128,10 @@ static void sa_init_request(struct ike_engine *eng, uint8_t *msg, size_t len,
 		ike_count_drop(eng, IKE_DROP_NO_CONNECTION, from);
 		return;
 	}
+	if (half_open_full(eng, from)) {
+		ike_count_drop(eng, IKE_DROP_HALF_OPEN, from);
+		return;
+	}
 	sa = ike_sa_new(conn, false);
 	if (!sa)
 		return;
@@ -115,6 +140,7 @@ static void sa_init_request(struct ike_engine *eng, uint8_t *msg, size_t len,
 	sa->local = *to;
 	sa->remote = *from;
 	sa->state = IKE_STATE_INIT_DONE;
+	sa->half_open_until_ms = eng->now_ms + IKE_HALF_OPEN_MS;
 	ike_link_sa(eng, sa);
 	ike_log(sa, LOG_INFO, "IKE_SA_INIT request received");
 	if (ike_store_message(&sa->init_request, &sa->init_request_len, msg,

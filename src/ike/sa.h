@@ -91,6 +91,8 @@ struct ike_pending {
 struct ike_sa {
 	struct cfg_conn *conn;
 	bool initiator;
+	/* Responder: when an SA still waiting for IKE_AUTH is dropped. */
+	uint64_t half_open_until_ms;
 	enum ike_state state;
 	uint64_t spi_i;
 	uint64_t spi_r;

@@ -292,6 +292,49 @@ static void zero_initiator_spi_dropped(void **state)
 	finish(&eng, &cfg);
 }
 
+static size_t count_sas(const struct ike_engine *eng)
+{
+	size_t n = 0;
+	for (const struct ike_sa *sa = eng->sas; sa; sa = sa->next)
+		n += sa->state != IKE_STATE_DEAD;
+	return n;
+}
+
+/* IKE_SA_INIT requests that IKE_AUTH never follows: one peer address gets
+ * at most IKE_HALF_OPEN_PER_PEER such SAs, further requests are dropped
+ * and counted, and the SAs go after IKE_HALF_OPEN_MS. */
+static void half_open_sas_limited_and_expired(void **state)
+{
+	uint8_t msg[1024];
+	size_t len = load("lp08-parentR1_parentI1-1.udp.bin", msg,
+			  sizeof(msg));
+	struct ike_engine eng;
+	struct cfg cfg;
+	struct sockaddr_storage from, to;
+
+	respond("aes128-sha256-prfsha256-modp2048", msg, len, &eng, &cfg);
+	assert_int_equal(count_sas(&eng), 1);
+	addr(&from, "192.0.2.1", 500);
+	addr(&to, "192.0.2.2", 500);
+	for (unsigned i = 1; i < IKE_HALF_OPEN_PER_PEER + 4; i++) {
+		msg[6] = (uint8_t)(0x80 | i); /* a new initiator SPI */
+		ike_engine_input(&eng, msg, len, &from, &to, false);
+	}
+	assert_int_equal(count_sas(&eng), IKE_HALF_OPEN_PER_PEER);
+	assert_int_equal(eng.ike_drops[IKE_DROP_HALF_OPEN], 4);
+
+	ike_engine_run_timers(&eng, eng.now_ms + IKE_HALF_OPEN_MS - 1000);
+	assert_int_equal(count_sas(&eng), IKE_HALF_OPEN_PER_PEER);
+	ike_engine_run_timers(&eng, eng.now_ms + 2000);
+	assert_int_equal(count_sas(&eng), 0);
+
+	/* Room again for a new request. */
+	msg[7] = 0x55;
+	ike_engine_input(&eng, msg, len, &from, &to, false);
+	assert_int_equal(count_sas(&eng), 1);
+	finish(&eng, &cfg);
+}
+
 static int setup(void **state)
 {
 	ike_engine_register_handlers();
@@ -309,6 +352,7 @@ int main(void)
 		cmocka_unit_test(major_version_3_gets_invalid_major_version),
 		cmocka_unit_test(unknown_peer_gets_nothing),
 		cmocka_unit_test(zero_initiator_spi_dropped),
+		cmocka_unit_test(half_open_sas_limited_and_expired),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
