@@ -21,6 +21,7 @@
 
 #include "mgmt/control_commands.h"
 #include "util/log.h"
+#include "util/timeutil.h"
 
 /* Bytes read and thrown away after a too long request, before closing. */
 #define CONTROL_DRAIN_MAX 65536
@@ -41,8 +42,13 @@ struct control_client {
 	size_t out_off;
 	enum client_phase phase;
 	size_t discarded; /* bytes thrown away while draining */
+	uint64_t active_ms; /* now_ms() of its last event */
 	struct control_client *next;
 };
+
+/* A full set of clients makes room for a new one by closing the one idle
+ * longest, if it has been idle this long. */
+#define CLIENT_IDLE_MS 5000
 
 /* Creates the parent folder (one level, mode 0755) if it is missing. */
 static int make_parent(const char *path)
@@ -232,8 +238,26 @@ static void client_free(struct control *ctl, struct control_client *c)
 	free(c);
 }
 
+/* Closes the client idle longest if it has been idle CLIENT_IDLE_MS, so
+ * that clients that connect and send nothing cannot lock crestctl out. */
+static void evict_idle(struct control *ctl)
+{
+	struct control_client *oldest = NULL;
+	for (struct control_client *c = ctl->clients; c; c = c->next)
+		if (!oldest || c->active_ms < oldest->active_ms)
+			oldest = c;
+	if (oldest && now_ms() - oldest->active_ms >= CLIENT_IDLE_MS) {
+		log_limited(LOG_INFO, "control",
+		            "closed a client idle for %llu ms to make room",
+		            (unsigned long long)(now_ms() - oldest->active_ms));
+		client_free(ctl, oldest);
+	}
+}
+
 static void accept_one(struct control *ctl, int fd)
 {
+	if (ctl->n_clients >= CONTROL_MAX_CLIENTS)
+		evict_idle(ctl);
 	if (ctl->n_clients >= CONTROL_MAX_CLIENTS) {
 		log_limited(LOG_WARN, "control",
 		            "rejected a client: %d clients are connected",
@@ -249,6 +273,7 @@ static void accept_one(struct control *ctl, int fd)
 		return;
 	}
 	c->fd = fd;
+	c->active_ms = now_ms();
 	c->next = ctl->clients;
 	ctl->clients = c;
 	ctl->n_clients++;
@@ -393,6 +418,7 @@ static int client_discard(struct control_client *c)
 
 static void client_event(struct control *ctl, struct control_client *c)
 {
+	c->active_ms = now_ms();
 	int rc = client_flush(c);
 	if (rc == 0 && c->out_len == 0 && c->phase == CLIENT_OPEN)
 		rc = client_read(ctl, c);

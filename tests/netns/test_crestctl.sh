@@ -290,6 +290,31 @@ check_json "long request code" "$work/long.json" \
 	'd["code"] == "request_too_long"'
 check "daemon still answers" "$crestctl" --socket "$ctl_a" status
 
+echo "# idle clients"
+# 16 clients connect and send nothing for 9 s. A 17th is turned away at
+# first, but once the oldest has been idle 5 s crestd closes it for the
+# newcomer.
+python3 -c '
+import socket, sys, time
+held = []
+for _ in range(16):
+    s = socket.socket(socket.AF_UNIX)
+    s.connect(sys.argv[1])
+    held.append(s)
+time.sleep(9)
+' "$ctl_a" &
+idle_pid=$!
+sleep 1
+set +e
+"$crestctl" --socket "$ctl_a" status >/dev/null 2>"$work/idle.err"
+rc_full=$?
+set -e
+check_eq "a 17th client is turned away while all are fresh" 1 "$rc_full"
+sleep 5
+check "after 5 s idle one client makes room" \
+	"$crestctl" --socket "$ctl_a" status
+wait "$idle_pid" || true
+
 echo "# stop"
 kill -TERM "$pid_b"
 stopped() { ! kill -0 "$pid_b" 2>/dev/null; }
