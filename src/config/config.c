@@ -212,7 +212,9 @@ int config_load(const char *path, struct cfg *out, char *err, size_t errlen)
 	char *text;
 	size_t len;
 
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer;
+	 * source_read then refuses anything but a regular file. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(e));

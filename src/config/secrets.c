@@ -213,6 +213,10 @@ static int check_mode(int fd, const char *path, char *err, size_t errlen)
 		snprintf(err, errlen, "%s: cannot stat: %s", path, strerror(e));
 		return -e;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a regular file", path);
+		return -EINVAL;
+	}
 	if (st.st_mode & 077) {
 		snprintf(err, errlen,
 		         "%s: mode %04o lets group or others %s the secrets; "
@@ -230,7 +234,8 @@ int secrets_load(const char *path, struct secrets *out, char *err,
 	char *text;
 	size_t len;
 
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
 		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(e));

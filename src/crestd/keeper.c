@@ -8,6 +8,7 @@
  * keeper exit.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -19,6 +20,7 @@
 
 #include "config/config.h"
 #include "config/secrets.h"
+#include "config/source.h"
 #include "crestd/daemon.h"
 #include "crestd/privsep.h"
 #include "crestd/reload.h"
@@ -212,23 +214,29 @@ static int trap_route(void *ctx, const struct dp_realm *realm,
 			 prefix, src);
 }
 
-static int read_file(const char *path, char **out, size_t *len)
+/* Reads the configuration text to send to the engine, with the errors of
+ * config_load for the same file. */
+static int read_file(const char *path, char **out, size_t *len, char *err,
+		     size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return -errno;
-	char *buf = malloc(IPC_CONFIG_MAX + 1);
-	size_t n = buf ? fread(buf, 1, IPC_CONFIG_MAX + 1, f) : 0;
-	fclose(f);
-	if (!buf)
-		return -ENOMEM;
-	if (n == 0 || n > IPC_CONFIG_MAX || memchr(buf, 0, n)) {
-		free(buf);
-		return -EFBIG;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		int e = errno;
+		snprintf(err, errlen, "%s: cannot open: %s", path, strerror(e));
+		return -e;
 	}
-	buf[n] = '\0'; /* for config_load_string; not sent */
-	*out = buf;
-	*len = n;
+	int rc = source_read(fd, path, out, len, err, errlen);
+	close(fd);
+	if (rc < 0)
+		return rc;
+	if (*len == 0 || strlen(*out) != *len) {
+		snprintf(err, errlen, "%s: %s", path,
+			 *len ? "file contains a NUL byte; save it as plain "
+				"text"
+			      : "file is empty");
+		free(*out);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -362,14 +370,9 @@ static int reload(struct keeper *k, char *err, size_t errlen)
 	char *text;
 	size_t len;
 	log_info("keeper", "reloading %s", k->opts->config);
-	int rc = read_file(k->opts->config, &text, &len);
-	if (rc < 0) {
-		snprintf(err, errlen, "cannot read %s: %s", k->opts->config,
-			 rc == -EFBIG ? "empty, larger than 1 MiB or holds a "
-					"NUL byte"
-				      : strerror(-rc));
+	int rc = read_file(k->opts->config, &text, &len, err, errlen);
+	if (rc < 0)
 		goto failed;
-	}
 	rc = config_load_string(text, k->opts->config, &next, err, errlen);
 	if (rc == 0) {
 		rc = secrets_load(next.secrets_path, &secrets, err, errlen);
@@ -601,10 +604,10 @@ static int setup(struct keeper *k)
 			err + strlen("sandbox: "));
 		return -EINVAL;
 	}
-	int rc = read_file(k->opts->config, &k->config_text, &k->config_len);
+	int rc = read_file(k->opts->config, &k->config_text, &k->config_len,
+			   err, sizeof(err));
 	if (rc < 0) {
-		fprintf(stderr, "crestd: cannot read %s: %s\n",
-			k->opts->config, strerror(-rc));
+		fprintf(stderr, "crestd: %s\n", err);
 		return rc;
 	}
 	log_set_level(k->opts->log_level >= 0

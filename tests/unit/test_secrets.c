@@ -205,6 +205,31 @@ static void missing_file_reported(void **state)
 	assert_non_null(strstr(err, "/nonexistent/x.secrets"));
 }
 
+/* A FIFO or a folder in place of a file is refused at once: opening a
+ * FIFO must not wait for a writer, which would stall crestd. */
+static void special_files_refused(void **state)
+{
+	char dir[] = "/tmp/crest-special-XXXXXX", fifo[64], err[512];
+	struct secrets s = {0};
+	struct cfg cfg;
+
+	assert_non_null(mkdtemp(dir));
+	assert_int_equal(chmod(dir, 0700), 0);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+
+	assert_int_equal(secrets_load(fifo, &s, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a regular file"));
+	assert_int_equal(config_load(fifo, &cfg, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a regular file"));
+	assert_int_equal(secrets_load(dir, &s, err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "not a regular file"));
+	assert_null(s.psks);
+
+	unlink(fifo);
+	rmdir(dir);
+}
+
 /* Both example gateways find the same PSK for their connection. */
 static void examples_share_one_psk(void **state)
 {
@@ -300,6 +325,7 @@ int main(void)
 	        cmocka_unit_test(errors_hide_the_secret),
 	        cmocka_unit_test(empty_file_has_no_psks),
 	        cmocka_unit_test(missing_file_reported),
+	        cmocka_unit_test(special_files_refused),
 	        cmocka_unit_test(examples_share_one_psk),
 	        cmocka_unit_test(missing_psk_warned),
 	};
