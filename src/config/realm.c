@@ -139,6 +139,13 @@ int realm_parse(const struct cfg_ctx *ctx, const config_setting_t *s,
 	if (rc == 0)
 		rc = cfg_get_name(ctx, s, "tun", realm->tun_name,
 		                  sizeof(realm->tun_name));
+	/* The kernel refuses "." and ".." as interface names. */
+	if (rc == 0 && (strcmp(realm->tun_name, ".") == 0 ||
+	                strcmp(realm->tun_name, "..") == 0))
+		rc = cfg_fail(ctx, config_setting_get_member(s, "tun"),
+		              "invalid tun \"%s\"; a device name cannot be "
+		              "\".\" or \"..\"",
+		              realm->tun_name);
 	if (rc == 0)
 		rc = parse_inner(ctx, s, realm);
 	if (rc == 0)

@@ -250,6 +250,15 @@ static void note_replacement(struct ike_sa *sa, struct child_sa *old,
 	old->rekeying = true;
 }
 
+/* CHILD_SAs of sa that carry traffic, not counting replaced ones. */
+static unsigned current_children(const struct ike_sa *sa)
+{
+	unsigned n = 0;
+	for (const struct child_sa *c = sa->children; c; c = c->next)
+		n += !c->replaced;
+	return n;
+}
+
 static enum handler_status child_in(struct ike_ctx *ctx, struct ccsa *x)
 {
 	struct ike_sa *sa = ctx->sa;
@@ -263,6 +272,11 @@ static enum handler_status child_in(struct ike_ctx *ctx, struct ccsa *x)
 		return refuse(ctx, N_CHILD_SA_NOT_FOUND, 0);
 	if (!x->has_ts)
 		return refuse(ctx, N_INVALID_SYNTAX, 0);
+	if (!old && current_children(sa) >= IKE_MAX_CHILD_SAS) {
+		ike_log(sa, LOG_WARN, "refusing a new CHILD_SA: the IKE SA "
+			"has %u already", IKE_MAX_CHILD_SAS);
+		return refuse(ctx, N_NO_ADDITIONAL_SAS, 0);
+	}
 
 	struct child_sa *child = child_sa_new(sa);
 	if (!child)

@@ -76,6 +76,9 @@ struct ike_engine {
 #define IKE_HALF_OPEN_MS 30000
 #define IKE_HALF_OPEN_PER_PEER 16
 #define IKE_HALF_OPEN_MAX 1024
+/* A peer may set up at most this many CHILD_SAs on one IKE SA; further
+ * requests get NO_ADDITIONAL_SAS.  Rekeys are not limited. */
+#define IKE_MAX_CHILD_SAS 64
 
 /* Whether a connection waits for traffic to start its IKE SA. */
 bool ike_engine_conn_trapped(const struct ike_engine *eng,

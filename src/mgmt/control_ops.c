@@ -290,7 +290,11 @@ json_t *control_cmd_rekey(const struct control_ctx *ctx, const json_t *req)
 	int index;
 	if (!conn || request_child(conn, req, &index, &resp) < 0)
 		return resp;
-	bool ike = json_is_true(json_object_get(req, "ike"));
+	const json_t *ike_member = json_object_get(req, "ike");
+	if (ike_member && !json_is_boolean(ike_member))
+		return control_error(CONTROL_ERR_INVALID_ARG,
+		                     "member \"ike\" must be true or false");
+	bool ike = json_is_true(ike_member);
 	if (ike && index >= 0)
 		return control_error(CONTROL_ERR_INVALID_ARG,
 		                     "rekey takes \"ike\" or \"child\", not "

@@ -474,6 +474,16 @@ python3 - "$work/a.ctl" >"$work/raw.txt" <<-'EOF'
 EOF
 check "log lines above 1000: invalid_argument" grep -q \
 	'"code":"invalid_argument"' "$work/raw.txt"
+python3 - "$work/a.ctl" >"$work/raw.txt" <<-'EOF'
+	import socket, sys
+	s = socket.socket(socket.AF_UNIX)
+	s.settimeout(5)
+	s.connect(sys.argv[1])
+	s.sendall(b'{"command":"rekey","connection":"v4","ike":"yes"}\n')
+	sys.stdout.write(s.makefile().readline())
+EOF
+check "rekey with a string for ike: invalid_argument" grep -q \
+	'"code":"invalid_argument"' "$work/raw.txt"
 
 echo "# unreachable"
 rc=0

@@ -411,6 +411,8 @@ static void names_checked(void **state)
 	expect_line_error("name", "name = \"\";", 10, "invalid name");
 	expect_line_error("tun", "tun = \"crest0123456789ab\";", 6,
 	                  "\"crest0123456789ab\"");
+	expect_line_error("tun", "tun = \".\";", 6, "cannot be");
+	expect_line_error("tun", "tun = \"..\";", 6, "invalid tun \"..\"");
 	expect_line_error("realm.name",
 	                  "name = \"a123456789012345678901234567890123456789"
 	                  "012345678901234567890123\";",

@@ -322,6 +322,45 @@ static void unmatched_child_rejected(void **state)
 	pair_free(p);
 }
 
+/* B already holds IKE_MAX_CHILD_SAS CHILD_SAs on the IKE SA, so A's
+ * request for one more gets NO_ADDITIONAL_SAS and the IKE SA stays. */
+static void children_per_ike_sa_limited(void **state)
+{
+	(void)state;
+	const char *a_high_wait =
+	        "{ name = \"high\"; local_ts = [ \"198.51.100.128/25\" ];"
+	        " remote_ts = [ \"203.0.113.128/25\" ];"
+	        " start_action = \"wait\"; }";
+	char a_extra[512];
+	snprintf(a_extra, sizeof(a_extra), "children = ( %s, %s );", A_LOW,
+	         a_high_wait);
+	struct ike_pair *p = up(a_extra,
+	                        "children = ( " B_LOW ", " B_HIGH " );");
+	struct ike_sa *b = pair_sa(p, PAIR_B);
+	assert_int_equal(pair_count_children(b), 1);
+	/* Stand-ins: CHILD_SAs without keys, never installed. */
+	for (unsigned i = 1; i < IKE_MAX_CHILD_SAS; i++) {
+		struct child_sa *c = child_sa_new(b);
+		assert_non_null(c);
+		c->next = b->children;
+		b->children = c;
+	}
+
+	assert_int_equal(ike_engine_trigger(&p->side[PAIR_A].eng,
+	                                    pair_conn(p, PAIR_A), 1),
+	                 0);
+	pair_pump(p);
+	uint8_t buf[IKE_MAX_MESSAGE];
+	struct ike_message m;
+	open_last(p, PAIR_B, buf, &m);
+	assert_int_equal(m.hdr.exchange, CREATE_CHILD_SA);
+	assert_true(pair_has_notify(&m, N_NO_ADDITIONAL_SAS));
+	assert_null(find_child(pair_sa(p, PAIR_A), "high"));
+	assert_int_equal(pair_sa(p, PAIR_A)->state, IKE_STATE_ESTABLISHED);
+	assert_child_paired(p, "low", "198.51.100.1", "203.0.113.1");
+	pair_free(p);
+}
+
 /* A's first child fails in IKE_AUTH; the IKE SA stays and the second
  * child still comes up by CREATE_CHILD_SA. */
 static void failed_first_child_tolerated(void **state)
@@ -401,6 +440,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(two_children_one_ike_sa),
+	        cmocka_unit_test(children_per_ike_sa_limited),
 	        cmocka_unit_test(child_rekey_leaves_other),
 	        cmocka_unit_test(child_delete_leaves_other),
 	        cmocka_unit_test(child_expires_alone),
