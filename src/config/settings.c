@@ -22,12 +22,17 @@ int cfg_line(const config_setting_t *s)
 int cfg_fail(const struct cfg_ctx *ctx, const config_setting_t *at,
              const char *fmt, ...)
 {
-	char msg[512];
+	char msg[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* Values quoted from the file may hold control characters or
+	 * direction overrides that would garble a terminal or a log. */
+	for (char *p = msg; *p; p++)
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			*p = '?';
 
 	int line = cfg_line(at);
 	if (!ctx->err || ctx->errlen == 0)

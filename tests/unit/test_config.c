@@ -412,6 +412,10 @@ static void names_checked(void **state)
 	expect_line_error("tun", "tun = \"crest0123456789ab\";", 6,
 	                  "\"crest0123456789ab\"");
 	expect_line_error("tun", "tun = \".\";", 6, "cannot be");
+	/* A value with a newline and U+202E is quoted with '?' for each
+	 * such byte. */
+	expect_line_error("name", "name = \"a\\nb\xe2\x80\xae\";", 10,
+	                  "invalid name \"a?b???\"");
 	expect_line_error("tun", "tun = \"..\";", 6, "invalid tun \"..\"");
 	expect_line_error("realm.name",
 	                  "name = \"a123456789012345678901234567890123456789"
