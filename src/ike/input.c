@@ -169,6 +169,29 @@ static void sa_init_request(struct ike_engine *eng, uint8_t *msg, size_t len,
 	sa->peer_next_id = 1;
 }
 
+/*
+ * Answers an authentic request whose inner payloads are malformed with
+ * INVALID_SYNTAX.  A broken IKE_AUTH ends the IKE SA (RFC 7296 2.21.2);
+ * after other exchanges it stays.
+ */
+static void malformed_request(struct ike_engine *eng, struct ike_sa *sa,
+			      const struct ike_message *m,
+			      const struct sockaddr_storage *from)
+{
+	uint8_t plain[64];
+	struct ike_builder chain;
+	ike_count_drop(eng, IKE_DROP_MALFORMED, from);
+	ike_log(sa, LOG_WARN, "malformed payloads in %s request %" PRIu32
+		", answering INVALID_SYNTAX",
+		ike_exchange_name(m->hdr.exchange), m->hdr.msg_id);
+	ike_chain_init(&chain, plain, sizeof(plain));
+	ike_add_notify(&chain, 0, NULL, 0, N_INVALID_SYNTAX, NULL, 0);
+	sa->peer_next_id = m->hdr.msg_id + 1;
+	send_response(eng, sa, m->hdr.exchange, m->hdr.msg_id, &chain);
+	if (m->hdr.exchange == IKE_AUTH)
+		ike_sa_kill(eng, sa, "malformed IKE_AUTH request");
+}
+
 static void handle_request(struct ike_engine *eng, struct ike_sa *sa,
 			   uint8_t *msg, size_t len, struct ike_message *m,
 			   const struct sockaddr_storage *from,
@@ -185,7 +208,12 @@ static void handle_request(struct ike_engine *eng, struct ike_sa *sa,
 		ike_count_drop(eng, IKE_DROP_BAD_MESSAGE_ID, from);
 		return;
 	}
-	if (sk_open(sa->sk_in, msg, len, m) < 0) {
+	int err = sk_open(sa->sk_in, msg, len, m);
+	if (err == SK_INNER_MALFORMED) {
+		malformed_request(eng, sa, m, from);
+		return;
+	}
+	if (err < 0) {
 		ike_count_drop(eng, IKE_DROP_DECRYPT, from);
 		return;
 	}

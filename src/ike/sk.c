@@ -88,5 +88,7 @@ int sk_open(struct crypto_cipher *c, uint8_t *msg, size_t len,
 		return -EBADMSG;
 	uint8_t first = m->sk_first;
 	return ike_parse_chain(first, ct, ct_len - pad - 1,
-			       (size_t)(ct - msg), m);
+			       (size_t)(ct - msg), m) < 0
+		       ? SK_INNER_MALFORMED
+		       : 0;
 }

@@ -8,6 +8,7 @@
 #ifndef CREST_IKE_SK_H
 #define CREST_IKE_SK_H
 
+#include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,11 +23,16 @@ int sk_seal(struct crypto_cipher *c, const struct ike_header *hdr,
 	    uint8_t first, const uint8_t *plain, size_t plain_len,
 	    uint8_t *out, size_t cap, size_t *out_len);
 
+/* sk_open's error for a message that decrypted and verified but whose
+ * inner payload chain is malformed: the peer sent it, so it gets an
+ * INVALID_SYNTAX answer (RFC 7296 2.21.2). */
+#define SK_INNER_MALFORMED (-EILSEQ)
+
 /*
  * Verifies and decrypts the SK payload of the parsed message m in place
  * (msg is the same bytes m was parsed from), then parses the inner payload
  * chain into m.  Returns -EBADMSG if the ICV does not verify or the
- * padding is invalid, or a parser error for a malformed inner chain.
+ * padding is invalid, or SK_INNER_MALFORMED for a malformed inner chain.
  */
 int sk_open(struct crypto_cipher *c, uint8_t *msg, size_t len,
 	    struct ike_message *m);

@@ -7,6 +7,8 @@
  */
 #include "ike_pair.h"
 
+#include "ike/sk.h"
+
 #define A_TS     "\"198.51.100.0/24\""
 #define B_TS     "\"203.0.113.0/24\""
 #define PSK      "pair test psk"
@@ -313,6 +315,53 @@ static void zero_responder_spi_refused(void **state)
 	pair_free(p);
 }
 
+/* Replaces A's IKE_AUTH request by one that decrypts and verifies but
+ * whose inner payload claims more bytes than it has. */
+static bool break_auth_chain(struct ike_pair *p, int sender,
+                             struct pair_msg *msg)
+{
+	struct ike_header h;
+	static const uint8_t overrun[8] = {0, 0, 0x01, 0x00, 1, 0, 0, 0};
+
+	if (sender != PAIR_A || msg->len < 28 || msg->data[18] != IKE_AUTH)
+		return true;
+	assert_int_equal(ike_parse_header(msg->data, msg->len, &h), 0);
+	assert_int_equal(sk_seal(pair_sa(p, PAIR_A)->sk_out, &h, PL_IDI,
+	                         overrun, sizeof(overrun), msg->data,
+	                         sizeof(msg->data), &msg->len),
+	                 0);
+	return true;
+}
+
+/* An authentic IKE_AUTH request with a malformed inner chain is answered
+ * with INVALID_SYNTAX, counted, and ends the responder's IKE SA. */
+static void malformed_auth_gets_invalid_syntax(void **state)
+{
+	(void)state;
+	struct ike_pair *p = make_pair(AEAD_IKE, AEAD_ESP, AEAD_IKE, AEAD_ESP,
+	                               PSK);
+	struct pair_side *b = &p->side[PAIR_B];
+	uint8_t buf[IKE_MAX_MESSAGE];
+	struct ike_message m;
+
+	p->filter = break_auth_chain;
+	pair_initiate(p);
+	/* IKE_SA_INIT both ways, then the broken IKE_AUTH to B. */
+	assert_true(pair_step(p, PAIR_A));
+	assert_true(pair_step(p, PAIR_B));
+	assert_true(pair_step(p, PAIR_A));
+	assert_int_equal(b->n_sent, 2);
+	pair_open(p, PAIR_A, &b->history[1], buf, &m);
+	assert_int_equal(m.hdr.exchange, IKE_AUTH);
+	assert_true(m.hdr.flags & IKE_FLAG_RESPONSE);
+	assert_true(pair_has_notify(&m, N_INVALID_SYNTAX));
+	assert_int_equal(b->eng.ike_drops[IKE_DROP_MALFORMED], 1);
+	assert_int_equal(b->n_up, 0);
+	pair_pump(p);
+	assert_int_equal(pair_count_sas(p, PAIR_B), 0);
+	pair_free(p);
+}
+
 static void invalid_public_value_no_sa(void **state)
 {
 	(void)state;
@@ -358,6 +407,7 @@ int main(void)
 	        cmocka_unit_test(unexpected_responder_id_fails),
 	        cmocka_unit_test(invalid_public_value_no_sa),
 	        cmocka_unit_test(zero_responder_spi_refused),
+	        cmocka_unit_test(malformed_auth_gets_invalid_syntax),
 	};
 
 	return cmocka_run_group_tests(tests, pair_setup_group, NULL);
