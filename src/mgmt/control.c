@@ -214,10 +214,17 @@ int control_watch(struct control *ctl, int epfd, uint64_t tag)
 	                                                               : 0;
 }
 
+/* Whether the input buffer holds a complete request line. */
+static bool has_line(const struct control_client *c)
+{
+	return memchr(c->in, '\n', c->in_len) != NULL;
+}
+
 static int client_set_events(struct control *ctl, struct control_client *c,
                              int op)
 {
-	bool pending = c->out_off < c->out_len;
+	/* Buffered lines wait for a writable event, which comes at once. */
+	bool pending = c->out_off < c->out_len || has_line(c);
 	struct epoll_event ev = {.events = pending ? EPOLLOUT : EPOLLIN,
 	                         .data.u64 = ctl->tag | (uint32_t)c->fd};
 	return epoll_ctl(ctl->epfd, op, c->fd, &ev) < 0 ? -errno : 0;
@@ -330,12 +337,19 @@ static int client_queue(struct control_client *c, json_t *resp)
 	return 0;
 }
 
-/* Runs every complete request line in the input buffer. */
+/* Requests run for one client per event, so that a client that sends
+ * many at once cannot stall IKE and ESP; the rest wait for the next. */
+#define LINES_PER_EVENT 16
+
+/* Runs up to LINES_PER_EVENT complete request lines of the input buffer. */
 static int client_run_lines(struct control *ctl, struct control_client *c)
 {
 	char *start = c->in;
 	char *nl;
-	while ((nl = memchr(start, '\n', c->in_len - (start - c->in)))) {
+	for (int n = 0;
+	     n < LINES_PER_EVENT &&
+	     (nl = memchr(start, '\n', c->in_len - (start - c->in)));
+	     n++) {
 		size_t len = (size_t)(nl - start);
 		if (len > 0 && start[len - 1] == '\r')
 			len--;
@@ -420,14 +434,19 @@ static void client_event(struct control *ctl, struct control_client *c)
 {
 	c->active_ms = now_ms();
 	int rc = client_flush(c);
-	if (rc == 0 && c->out_len == 0 && c->phase == CLIENT_OPEN)
+	/* Lines left from an earlier read run before more is read. */
+	if (rc == 0 && c->out_len == 0 && has_line(c) &&
+	    (c->phase == CLIENT_OPEN || c->phase == CLIENT_CLOSING))
+		rc = client_run_lines(ctl, c);
+	else if (rc == 0 && c->out_len == 0 && c->phase == CLIENT_OPEN)
 		rc = client_read(ctl, c);
 	else if (rc == 0 && c->out_len == 0 && c->phase == CLIENT_DRAINING)
 		rc = client_discard(c);
 	if (rc == 0)
 		rc = client_flush(c);
 
-	bool done = c->out_len == 0 && c->phase == CLIENT_CLOSING;
+	bool done = c->out_len == 0 && c->phase == CLIENT_CLOSING &&
+	            !has_line(c);
 	if (rc == 0 && !done)
 		rc = client_set_events(ctl, c, EPOLL_CTL_MOD);
 	if (rc < 0 && rc != -EPIPE && rc != -ECONNRESET)

@@ -275,6 +275,11 @@ raw_exchange "$ctl_a" \
 	"b'{\"command\":\"status\"}\n{\"command\":\"counters\"}\n'" \
 	>"$work/two.txt"
 check_eq "two requests get two lines" 2 "$(wc -l <"$work/two.txt")"
+# crestd runs at most 16 of one client's requests per event; the others
+# follow in later events, in order.
+raw_exchange "$ctl_a" "b'{\"command\":\"status\"}\\n' * 100" >"$work/many.txt"
+check_eq "100 requests in one write get 100 lines" 100 \
+	"$(grep -c '"version"' "$work/many.txt")"
 raw_exchange "$ctl_a" "b'not json\n'" >"$work/invalid.json"
 check_json "invalid JSON code" "$work/invalid.json" \
 	'd["code"] == "invalid_json"'
