@@ -30,6 +30,16 @@ peer_addresses() {
 	fi
 }
 
+# Prints the MTU of the device that carries traffic from SRC to DST in
+# NS_A: peer_mtu SRC DST. The tunnels keep their own default MTUs.
+peer_mtu() {
+	local route device
+	route=$(netns_exec "$NS_A" ip -o route get "$2" from "$1")
+	device=$(sed -nE 's/.* dev ([^ ]+).*/\1/p' <<<"$route")
+	netns_exec "$NS_A" ip -o link show dev "$device" |
+		sed -nE 's/.* mtu ([0-9]+).*/\1/p'
+}
+
 peer_up() {
 	case $1 in
 	veth) ;;

@@ -9,7 +9,8 @@
 # tcp-xN-retransmits. The CPU figures are tcp-xN-cpu-a and -cpu-b (each
 # daemon in % of one core), -cpu-daemons (their sum), -mbit-per-core
 # (Mbit/s per core of daemon CPU) and -cpu-machine (% of all cores). Ping
-# gives ping-min-ms, ping-avg-ms, ping-max-ms and ping-loss-pct.
+# gives ping-min-ms, ping-avg-ms, ping-max-ms and ping-loss-pct, and mtu is
+# the MTU of the device that carries the traffic.
 
 declare -A RESULT=()
 RESULT_ROWS=()
@@ -141,9 +142,9 @@ report_summary() {
 		done
 	done
 	echo
-	printf '%-13s %26s %7s\n' setup 'ping min/avg/max ms' 'loss %'
+	printf '%-13s %5s %26s %7s\n' setup MTU 'ping min/avg/max ms' 'loss %'
 	for setup in "$@"; do
-		printf '%-13s %26s %7s\n' "$setup" \
+		printf '%-13s %5s %26s %7s\n' "$setup" "$(result "$setup" mtu)" \
 			"$(result "$setup" ping-min-ms)/$(result "$setup" ping-avg-ms)/$(result "$setup" ping-max-ms)" \
 			"$(result "$setup" ping-loss-pct)"
 	done

@@ -207,6 +207,9 @@ for setup in "${setups[@]}"; do
 	echo "== $(date +%T) $setup"
 	peer_up "$setup"
 	read -r src dst <<<"$(peer_addresses "$setup")"
+	mtu=$(peer_mtu "$src" "$dst")
+	record "$setup" mtu "$mtu" bytes
+	echo "$setup: $src -> $dst, device MTU $mtu"
 	for streams in $streams_list; do
 		measure_tcp "$setup" "$src" "$dst" "$streams" "$reps" "$seconds"
 	done
