@@ -3,7 +3,10 @@
 # Installs the Debian 12 packages that building and testing crest need, and
 # creates the unprivileged system user "crest" that the engine runs as.
 #
-#   scripts/deps.sh        (as root)
+#   scripts/deps.sh [--bench]   (as root)
+#
+#   --bench   also install what bench/run.sh needs: iperf3, wireguard-go
+#             and wireguard-tools (the reference peer)
 #
 # Packages that are already installed are skipped. When nothing is missing,
 # the script makes no network request and finishes in about a second.
@@ -28,6 +31,12 @@ test_packages=(
 	libcharon-extra-plugins libstrongswan-extra-plugins
 	# adduser creates the "crest" system user below
 	adduser
+)
+bench_packages=(
+	# throughput between the namespaces, and wireguard-go with the wg tool
+	# as the reference VPN. wireguard-tools recommends a kernel module
+	# package, which install_packages keeps out with --no-install-recommends.
+	iperf3 wireguard-go wireguard-tools
 )
 
 charon=/usr/lib/ipsec/charon
@@ -130,13 +139,30 @@ create_crest_user() {
 	echo "deps.sh: created system user crest"
 }
 
+usage() {
+	sed -n '6,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	exit 2
+}
+
 main() {
+	local wanted=("${build_packages[@]}" "${library_packages[@]}"
+		"${test_packages[@]}")
+	(($# <= 1)) || usage
+	case ${1:-} in
+	"") ;;
+	--bench) wanted+=("${bench_packages[@]}") ;;
+	-h | --help) usage ;;
+	*)
+		echo "deps.sh: unknown option: $1" >&2
+		usage
+		;;
+	esac
+
 	[[ $EUID -eq 0 ]] || die "must run as root (it installs packages with apt-get)"
 	command -v dpkg-query >/dev/null || die "dpkg-query not found: this script supports Debian 12 only"
 
 	local missing=() pkg
-	for pkg in "${build_packages[@]}" "${library_packages[@]}" \
-		"${test_packages[@]}"; do
+	for pkg in "${wanted[@]}"; do
 		is_installed "$pkg" || missing+=("$pkg")
 	done
 

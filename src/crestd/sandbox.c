@@ -292,8 +292,10 @@ int sandbox_enter(const struct sandbox_opts *o, char *err, size_t errlen)
 {
 	const char *user = o->user ? o->user : SANDBOX_DEFAULT_USER;
 	const char *dir = o->chroot_dir ? o->chroot_dir : SANDBOX_DEFAULT_DIR;
-	uid_t uid;
-	gid_t gid;
+	/* gcc -O3 cannot see that a successful lookup sets both and warns.
+	 * An id of -1 would make change_user's check fail, never keep root. */
+	uid_t uid = (uid_t)-1;
+	gid_t gid = (gid_t)-1;
 	int rc;
 
 	rc = sandbox_lookup_user(user, &uid, &gid, err, errlen);

@@ -101,6 +101,19 @@ netns_track_pid() {
 	done
 }
 
+# Stops tracking PIDs that have exited and were reaped, so that
+# netns_cleanup never signals a later process that reuses the number.
+netns_untrack_pid() {
+	local pid kept=() reaped
+	for pid in "${NETNS_PIDS[@]}"; do
+		for reaped in "$@"; do
+			[[ $pid == "$reaped" ]] && continue 2
+		done
+		kept+=("$pid")
+	done
+	NETNS_PIDS=("${kept[@]}")
+}
+
 # Starts CMD in namespace NS in the background with its output in LOGFILE,
 # tracks it for netns_cleanup and stores its PID in NETNS_SPAWNED_PID:
 # netns_spawn NS LOGFILE CMD [ARGS...]. ip netns exec replaces itself with
