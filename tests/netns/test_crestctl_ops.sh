@@ -464,24 +464,23 @@ check "log text output" bash -c \
 rc=0
 ctl a log -n 0 >/dev/null 2>&1 || rc=$?
 check_eq "log -n 0: usage exit code" 2 "$rc"
-python3 - "$work/a.ctl" >"$work/raw.txt" <<-'EOF'
-	import socket, sys
-	s = socket.socket(socket.AF_UNIX)
-	s.settimeout(5)
-	s.connect(sys.argv[1])
-	s.sendall(b'{"command":"log","lines":5000}\n')
-	sys.stdout.write(s.makefile().readline())
-EOF
+# Sends one raw request line to a's socket and prints the response line:
+# raw_request JSON.
+raw_request() {
+	python3 - "$work/a.ctl" "$1" <<-'EOF'
+		import socket, sys
+		s = socket.socket(socket.AF_UNIX)
+		s.settimeout(5)
+		s.connect(sys.argv[1])
+		s.sendall(sys.argv[2].encode() + b'\n')
+		sys.stdout.write(s.makefile().readline())
+	EOF
+}
+raw_request '{"command":"log","lines":5000}' >"$work/raw.txt"
 check "log lines above 1000: invalid_argument" grep -q \
 	'"code":"invalid_argument"' "$work/raw.txt"
-python3 - "$work/a.ctl" >"$work/raw.txt" <<-'EOF'
-	import socket, sys
-	s = socket.socket(socket.AF_UNIX)
-	s.settimeout(5)
-	s.connect(sys.argv[1])
-	s.sendall(b'{"command":"rekey","connection":"v4","ike":"yes"}\n')
-	sys.stdout.write(s.makefile().readline())
-EOF
+raw_request '{"command":"rekey","connection":"v4","ike":"yes"}' \
+	>"$work/raw.txt"
 check "rekey with a string for ike: invalid_argument" grep -q \
 	'"code":"invalid_argument"' "$work/raw.txt"
 
