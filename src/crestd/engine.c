@@ -75,7 +75,8 @@ static void defer_config(const struct ipc_msg *m)
 	engine.ipc_deferred = true;
 }
 
-/* Handles a message nobody waits for; false if it is not one of those. */
+/* Handles a message that no request waits for.  Returns false for any
+ * other message. */
 static bool handle_unsolicited(const struct ipc_msg *m)
 {
 	if (m->type == IPC_ROUTE_REPLY)
@@ -220,8 +221,8 @@ static void ipc_event(struct daemon *d)
 		struct ipc_msg m;
 		int err = receive(&m, rx, sizeof(rx));
 		if (err == -ECONNRESET) {
-			/* The keeper died: it holds the secrets and the
-			 * devices, so nothing here can go on.  No Deletes, as
+			/* The keeper died.  It keeps the secrets and the
+			 * devices, so the engine cannot go on.  No Deletes, as
 			 * after a crash of the whole daemon. */
 			log_error("engine", "the keeper closed its socket: "
 				  "exiting");

@@ -161,7 +161,7 @@ static struct keeper_route *find_route(struct keeper *k, uint16_t realm,
 /*
  * An added route must lie inside a remote selector of its connection in
  * the running configuration or the one before the last reload.  Removal
- * is checked when it is answered: only routes the keeper added go.
+ * is checked when the keeper handles it: only routes it added go.
  */
 static bool route_allowed(void *ctx, const struct ipc_route_request *rq)
 {
@@ -360,8 +360,8 @@ static int answer_route(struct keeper *k, const struct ipc_msg *m)
 
 /*
  * Re-reads the configuration and secrets files.  On success the new ones
- * replace the running ones and the old configuration stays as k->prev;
- * on failure nothing changes and err says why.
+ * replace the running ones and the old configuration stays as k->prev.
+ * On failure nothing changes and err contains the reason.
  */
 static int reload(struct keeper *k, char *err, size_t errlen)
 {

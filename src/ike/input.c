@@ -94,7 +94,7 @@ static void error_chain(struct ike_ctx *ctx, uint8_t *buf, size_t cap)
  * Whether a new responder SA would exceed the limits of SAs waiting for
  * IKE_AUTH: IKE_HALF_OPEN_PER_PEER from one address, so that a flood in
  * one peer's name leaves the others alone, and IKE_HALF_OPEN_MAX in all.
- * TODO: answer with COOKIE notifies (RFC 7296 2.6) under a flood instead
+ * TODO: respond with COOKIE notifies (RFC 7296 2.6) under a flood instead
  * of dropping.
  */
 static bool half_open_full(const struct ike_engine *eng,
@@ -170,8 +170,8 @@ static void sa_init_request(struct ike_engine *eng, uint8_t *msg, size_t len,
 }
 
 /*
- * Answers an authentic request whose inner payloads are malformed with
- * INVALID_SYNTAX.  A broken IKE_AUTH ends the IKE SA (RFC 7296 2.21.2);
+ * Responds to an authentic request whose inner payloads are malformed
+ * with INVALID_SYNTAX.  A broken IKE_AUTH ends the IKE SA (RFC 7296 2.21.2);
  * after other exchanges it stays.
  */
 static void malformed_request(struct ike_engine *eng, struct ike_sa *sa,

@@ -24,8 +24,8 @@ int sk_seal(struct crypto_cipher *c, const struct ike_header *hdr,
 	    uint8_t *out, size_t cap, size_t *out_len);
 
 /* sk_open's error for a message that decrypted and verified but whose
- * inner payload chain is malformed: the peer sent it, so it gets an
- * INVALID_SYNTAX answer (RFC 7296 2.21.2). */
+ * inner payload chain is malformed.  The peer sent it, so it gets an
+ * INVALID_SYNTAX response (RFC 7296 2.21.2). */
 #define SK_INNER_MALFORMED (-EILSEQ)
 
 /*

@@ -214,7 +214,7 @@ int control_watch(struct control *ctl, int epfd, uint64_t tag)
 	                                                               : 0;
 }
 
-/* Whether the input buffer holds a complete request line. */
+/* Whether the input buffer contains a complete request line. */
 static bool has_line(const struct control_client *c)
 {
 	return memchr(c->in, '\n', c->in_len) != NULL;
