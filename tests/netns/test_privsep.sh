@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # crestd with privilege separation (the default) against crestd
-# --no-privsep: a's engine runs as the crest user
-# with no capabilities, under seccomp and no_new_privs, chrooted into an
-# empty root-owned directory. It keeps neither the PSK nor
-# prf(PSK, "Key Pad for IKEv2") in memory, while the keeper holds the PSK
-# (which proves the memory scan works), neither after the tunnel comes up
-# nor after an IKE SA and a CHILD_SA rekey; a reload through
-# crestctl and SIGHUP reaches the engine, and a bad file is refused with its
-# line; after SIGKILL the keeper starts a new engine that brings the tunnel
-# back within 10 s.
+# --no-privsep. a's engine runs as the crest user with no capabilities,
+# under seccomp and no_new_privs, chrooted into an empty root-owned
+# directory, and keeps no descriptor crestd inherited. It keeps neither the
+# PSK nor prf(PSK, "Key Pad for IKEv2") in memory after the tunnel comes up
+# or after an IKE SA and a CHILD_SA rekey, while the keeper holds the PSK
+# (which proves the memory scan works). A reload through crestctl and
+# SIGHUP reaches the engine, and a bad file is rejected with its line.
+# After SIGKILL the keeper starts a new engine that brings the tunnel back
+# within 10 s.
 #
 # usage: test_privsep.sh CRESTD CRESTCTL
 set -euo pipefail
