@@ -69,8 +69,9 @@ engine=$(engine_of "$keeper")
 check "the keeper has an engine child" test -n "$engine"
 
 echo "# the engine's descriptors"
-# Prints the targets of the descriptors of PID above 2: sockets, the TUN
-# devices, anonymous inodes (epoll, signalfd) and nothing else.
+# Prints the targets of the descriptors of PID above 2. The engine's must be
+# sockets, the TUN devices (whose path carries the prefix of a chroot this
+# test runs in) and anonymous inodes (epoll, signalfd).
 fd_targets() {
 	local fd
 	for fd in /proc/"$1"/fd/*; do
@@ -79,12 +80,13 @@ fd_targets() {
 	return 0
 }
 engine_fds=$(fd_targets "$engine")
+sed 's/^/# engine descriptor: /' <<<"$engine_fds"
 check_not "the engine holds no inherited descriptor" \
 	grep -q 'a.secrets' <<<"$engine_fds"
 check_not "the keeper holds no inherited descriptor" \
 	grep -q 'a.secrets' <<<"$(fd_targets "${CREST_PIDS[a]}")"
 check_not "the engine holds only sockets, TUN devices and anonymous inodes" \
-	grep -Ev '^(socket:|anon_inode:|/dev/net/tun$)' <<<"$engine_fds"
+	grep -Ev '^(socket:|anon_inode:|(/.*)?/dev/net/tun$)' <<<"$engine_fds"
 
 echo "# the engine's credentials"
 status=$(cat "/proc/$engine/status")
