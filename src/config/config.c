@@ -7,6 +7,7 @@
 #include "config/config.h"
 
 #include <errno.h>
+#include <netinet/in.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -245,4 +246,34 @@ void config_free(struct cfg *cfg)
 	free(cfg->realms);
 	cfg->realms = NULL;
 	cfg->n_realms = 0;
+}
+
+struct cfg_conn *config_find_conn(const struct cfg *cfg, const char *name)
+{
+	for (size_t r = 0; r < cfg->n_realms; r++)
+		for (size_t i = 0; i < cfg->realms[r].n_conns; i++)
+			if (strcmp(cfg->realms[r].conns[i].name, name) == 0)
+				return &cfg->realms[r].conns[i];
+	return NULL;
+}
+
+const struct sockaddr_storage *
+config_gateway_in(const struct cfg_conn *conn,
+                  const struct traffic_selector *ts)
+{
+	const struct sockaddr_storage *ends[] = {&conn->local_addr,
+	                                         &conn->remote_addr};
+	for (size_t i = 0; i < 2; i++) {
+		const void *addr =
+		        ends[i]->ss_family == AF_INET
+		                ? (const void *)&((const struct sockaddr_in *)
+		                                          ends[i])
+		                          ->sin_addr
+		                : (const void *)&((const struct sockaddr_in6 *)
+		                                          ends[i])
+		                          ->sin6_addr;
+		if (ts_contains_addr(ts, ends[i]->ss_family, addr))
+			return ends[i];
+	}
+	return NULL;
 }

@@ -211,6 +211,17 @@ int config_load_string(const char *text, const char *name, struct cfg *out,
                        char *err, size_t errlen);
 void config_free(struct cfg *cfg);
 
+/* Finds the connection of this name in any realm; NULL if none. */
+struct cfg_conn *config_find_conn(const struct cfg *cfg, const char *name);
+/*
+ * Returns the gateway address of conn (local or remote) that ts covers, or
+ * NULL.  A route for such a selector would send the IKE and ESP packets to
+ * that address into the tunnel.
+ */
+const struct sockaddr_storage *
+config_gateway_in(const struct cfg_conn *conn,
+                  const struct traffic_selector *ts);
+
 /* Parses one proposal string; is_esp selects the ESP rules. */
 int config_parse_proposal(const char *text, bool is_esp,
                           struct cfg_proposal *out, char *err, size_t errlen);

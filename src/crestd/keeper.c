@@ -81,24 +81,16 @@ struct keeper {
 	bool failed; /* stopping because the engine cannot run at all */
 };
 
-static struct cfg_conn *find_in(struct cfg *cfg, const char *name)
-{
-	for (size_t r = 0; r < cfg->n_realms; r++)
-		for (size_t i = 0; i < cfg->realms[r].n_conns; i++)
-			if (strcmp(cfg->realms[r].conns[i].name, name) == 0)
-				return &cfg->realms[r].conns[i];
-	return NULL;
-}
-
 static struct cfg_conn *find_conn(struct keeper *k, const char *name)
 {
-	return find_in(&k->cfg, name);
+	return config_find_conn(&k->cfg, name);
 }
 
 static bool conn_exists(void *ctx, const char *name)
 {
 	struct keeper *k = ctx;
-	return find_conn(k, name) || (k->have_prev && find_in(&k->prev, name));
+	return find_conn(k, name) ||
+	       (k->have_prev && config_find_conn(&k->prev, name));
 }
 
 static bool realm_exists(void *ctx, unsigned realm)
@@ -122,16 +114,10 @@ static bool route_fits(const struct keeper *k, const struct cfg_conn *c,
 	if (ts_from_prefix(rq->family, rq->prefix, rq->prefix_len, &want) < 0)
 		return false;
 
-	/* A route over the gateways' own addresses would send IKE and ESP
-	 * into the tunnel and cut the peer off, whatever the selectors. */
-	const struct sockaddr_storage *ends[] = { &c->local_addr,
-						  &c->remote_addr };
-	for (size_t i = 0; i < 2; i++) {
-		size_t alen;
-		const uint8_t *a = sockaddr_addr(ends[i], &alen);
-		if (ts_contains_addr(&want, ends[i]->ss_family, a))
-			return false;
-	}
+	/* A route over a gateway address would cut the peer off, whatever
+	 * the selectors. */
+	if (config_gateway_in(c, &want))
+		return false;
 	for (size_t n = 0; n < c->n_children; n++) {
 		const struct cfg_child *ch = &c->children[n];
 		for (size_t i = 0; i < ch->n_remote_ts; i++) {
@@ -170,7 +156,8 @@ static bool route_allowed(void *ctx, const struct ipc_route_request *rq)
 		return rq->realm < k->dp.n_realms;
 	if (route_fits(k, find_conn(k, rq->conn), rq))
 		return true;
-	return k->have_prev && route_fits(k, find_in(&k->prev, rq->conn), rq);
+	return k->have_prev &&
+	       route_fits(k, config_find_conn(&k->prev, rq->conn), rq);
 }
 
 /* Adds or removes a route on a realm's device and keeps the list of the

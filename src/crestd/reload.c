@@ -34,14 +34,6 @@ static struct cfg_realm *find_realm(const struct cfg *cfg, const char *name)
 	return NULL;
 }
 
-static struct cfg_conn *find_conn(const struct cfg *cfg, const char *name)
-{
-	for (size_t r = 0; r < cfg->n_realms; r++)
-		for (size_t i = 0; i < cfg->realms[r].n_conns; i++)
-			if (strcmp(cfg->realms[r].conns[i].name, name) == 0)
-				return &cfg->realms[r].conns[i];
-	return NULL;
-}
 
 int reload_check_realms(const struct cfg *old, const struct cfg *next,
                         char *err, size_t errlen)
@@ -77,7 +69,7 @@ static void classify_conns(const struct cfg *old, const struct cfg *next,
 	for (size_t r = 0; r < next->n_realms; r++)
 		for (size_t i = 0; i < next->realms[r].n_conns; i++) {
 			const struct cfg_conn *nc = &next->realms[r].conns[i];
-			const struct cfg_conn *oc = find_conn(old, nc->name);
+			const struct cfg_conn *oc = config_find_conn(old, nc->name);
 			if (oc && config_conn_equal(oc, nc)) {
 				res->unchanged++;
 				continue;
@@ -92,7 +84,7 @@ static void classify_conns(const struct cfg *old, const struct cfg *next,
 	for (size_t r = 0; r < old->n_realms; r++)
 		for (size_t i = 0; i < old->realms[r].n_conns; i++) {
 			const struct cfg_conn *oc = &old->realms[r].conns[i];
-			if (find_conn(next, oc->name))
+			if (config_find_conn(next, oc->name))
 				continue;
 			log_info("crestd", "reload: connection %s removed",
 			         oc->name);
@@ -135,7 +127,7 @@ static void migrate_sa(struct reload *r, struct ike_sa *sa,
 {
 	if (!sa->conn)
 		return;
-	struct cfg_conn *nc = find_conn(next, sa->conn->name);
+	struct cfg_conn *nc = config_find_conn(next, sa->conn->name);
 	if (nc && config_conn_equal(sa->conn, nc)) {
 		sa->conn = nc;
 		if (sa->state != IKE_STATE_DEAD)
@@ -162,7 +154,7 @@ static void repoint_lists(struct reload *r, const struct cfg *next)
 	struct ike_engine *eng = r->eng;
 	size_t kept = 0;
 	for (size_t i = 0; i < eng->n_held; i++) {
-		struct cfg_conn *nc = find_conn(next, eng->held[i]->name);
+		struct cfg_conn *nc = config_find_conn(next, eng->held[i]->name);
 		if (nc)
 			eng->held[kept++] = nc;
 	}
@@ -172,7 +164,7 @@ static void repoint_lists(struct reload *r, const struct cfg *next)
 		struct dp_trap_queue *q = &r->dp->traps[i];
 		if (!q->conn)
 			continue;
-		q->conn = find_conn(next, q->conn->name);
+		q->conn = config_find_conn(next, q->conn->name);
 		if (q->conn)
 			continue;
 		for (size_t p = 0; p < q->n; p++)
@@ -200,14 +192,14 @@ static void update_traps(struct reload *r, const struct cfg *old)
 	for (size_t i = 0; i < old->n_realms; i++)
 		for (size_t c = 0; c < old->realms[i].n_conns; c++) {
 			const struct cfg_conn *oc = &old->realms[i].conns[c];
-			const struct cfg_conn *nc = find_conn(cfg, oc->name);
+			const struct cfg_conn *nc = config_find_conn(cfg, oc->name);
 			if (has_trap(oc) && !(nc && config_conn_equal(oc, nc)))
 				dp_trap_routes(r->dp, oc, false);
 		}
 	for (size_t i = 0; i < cfg->n_realms; i++)
 		for (size_t c = 0; c < cfg->realms[i].n_conns; c++) {
 			const struct cfg_conn *nc = &cfg->realms[i].conns[c];
-			const struct cfg_conn *oc = find_conn(old, nc->name);
+			const struct cfg_conn *oc = config_find_conn(old, nc->name);
 			if (has_trap(nc) && !(oc && config_conn_equal(oc, nc)))
 				dp_trap_routes(r->dp, nc, true);
 		}
@@ -221,7 +213,7 @@ static void initiate_changed(struct reload *r, const struct cfg *old,
 	for (size_t i = 0; i < cfg->n_realms; i++)
 		for (size_t c = 0; c < cfg->realms[i].n_conns; c++) {
 			struct cfg_conn *nc = &cfg->realms[i].conns[c];
-			const struct cfg_conn *oc = find_conn(old, nc->name);
+			const struct cfg_conn *oc = config_find_conn(old, nc->name);
 			if (nc->start_action != START_ACTION_INITIATE ||
 			    (oc && config_conn_equal(oc, nc)))
 				continue;

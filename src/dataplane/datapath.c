@@ -157,23 +157,20 @@ static void route_ts(struct datapath *dp, struct dp_realm *r,
 		log_warn("tun", "selector %s is not a prefix; no route", text);
 		return;
 	}
-	/* A route over a gateway address would send IKE and ESP to it into
-	 * the tunnel, and the keeper refuses it. */
-	const struct sockaddr_storage *ends[] = { &conn->local_addr,
-						  &conn->remote_addr };
-	for (size_t i = 0; add && i < 2; i++) {
+	/* The keeper rejects such a route, and without one it would pull the
+	 * IKE and ESP packets to the gateway into the tunnel. */
+	const struct sockaddr_storage *gw =
+		add ? config_gateway_in(conn, ts) : NULL;
+	if (gw) {
+		char gw_text[INET6_ADDRSTRLEN] = "?";
 		size_t alen;
-		const uint8_t *a = sockaddr_addr(ends[i], &alen);
-		if (ts_contains_addr(ts, ends[i]->ss_family, a)) {
-			char gw[INET6_ADDRSTRLEN] = "?";
-			inet_ntop(ends[i]->ss_family, a, gw, sizeof(gw));
-			log_warn("tun", "%s: no route for %s: it covers the "
-				 "gateway address %s, whose IKE and ESP "
-				 "packets would enter the tunnel; use "
-				 "selectors that leave it out",
-				 conn->name, text, gw);
-			return;
-		}
+		inet_ntop(gw->ss_family, sockaddr_addr(gw, &alen), gw_text,
+			  sizeof(gw_text));
+		log_warn("tun", "%s: no route for %s: it covers the gateway "
+			 "address %s, whose IKE and ESP packets would enter the "
+			 "tunnel; use selectors that leave it out",
+			 conn->name, text, gw_text);
+		return;
 	}
 	const struct cfg_inner_addr *src = inner_addr(r->cfg, family);
 	int err;

@@ -25,11 +25,9 @@ struct cfg_conn *control_request_conn(const struct control_ctx *ctx,
 		                      "missing string member \"connection\"");
 		return NULL;
 	}
-	struct cfg *cfg = ctx->eng->cfg;
-	for (size_t r = 0; r < cfg->n_realms; r++)
-		for (size_t i = 0; i < cfg->realms[r].n_conns; i++)
-			if (strcmp(cfg->realms[r].conns[i].name, name) == 0)
-				return &cfg->realms[r].conns[i];
+	struct cfg_conn *conn = config_find_conn(ctx->eng->cfg, name);
+	if (conn)
+		return conn;
 	*resp = control_error(CONTROL_ERR_UNKNOWN_CONN,
 	                      "unknown connection \"%.64s\"; crestctl "
 	                      "connections lists them",

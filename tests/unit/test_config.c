@@ -107,6 +107,27 @@ static uint16_t port_of(const struct sockaddr_storage *ss)
 	return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
 }
 
+/* The built connection has gateways 192.0.2.1 and 192.0.2.2. */
+static void gateway_found_in_selector(void **state)
+{
+	struct cfg cfg = load_ok(build(NULL, NULL, NULL, NULL));
+	const struct cfg_conn *c = &cfg.realms[0].conns[0];
+	const uint8_t net[4] = {192, 0, 2, 0}, peer[4] = {192, 0, 2, 2};
+	const uint8_t other[4] = {203, 0, 113, 0};
+	struct traffic_selector ts;
+
+	assert_ptr_equal(config_find_conn(&cfg, c->name), c);
+	assert_null(config_find_conn(&cfg, "no-such-connection"));
+
+	assert_int_equal(ts_from_prefix(AF_INET, net, 24, &ts), 0);
+	assert_ptr_equal(config_gateway_in(c, &ts), &c->local_addr);
+	assert_int_equal(ts_from_prefix(AF_INET, peer, 32, &ts), 0);
+	assert_ptr_equal(config_gateway_in(c, &ts), &c->remote_addr);
+	assert_int_equal(ts_from_prefix(AF_INET, other, 24, &ts), 0);
+	assert_null(config_gateway_in(c, &ts));
+	config_free(&cfg);
+}
+
 static void defaults_applied(void **state)
 {
 	struct cfg cfg = load_ok(build(NULL, NULL, NULL, NULL));
@@ -602,6 +623,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(defaults_applied),
+	        cmocka_unit_test(gateway_found_in_selector),
 	        cmocka_unit_test(every_key_set),
 	        cmocka_unit_test(realm_inner_and_mtu),
 	        cmocka_unit_test(endpoints_with_ports),
