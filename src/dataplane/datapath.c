@@ -103,10 +103,10 @@ int dp_open_realms(struct datapath *dp, struct cfg *cfg)
 }
 
 static struct dp_realm *realm_of(struct datapath *dp,
-				 const struct child_sa *child)
+				 const struct cfg_realm *realm)
 {
 	for (size_t i = 0; i < dp->n_realms; i++)
-		if (dp->realms[i].cfg == child->ike->conn->realm)
+		if (dp->realms[i].cfg == realm)
 			return &dp->realms[i];
 	return NULL;
 }
@@ -212,10 +212,7 @@ int dp_install_traps(struct datapath *dp)
 
 void dp_trap_routes(struct datapath *dp, const struct cfg_conn *conn, bool add)
 {
-	struct dp_realm *r = NULL;
-	for (size_t i = 0; i < dp->n_realms; i++)
-		if (dp->realms[i].cfg == conn->realm)
-			r = &dp->realms[i];
+	struct dp_realm *r = realm_of(dp, conn->realm);
 	if (!r)
 		return;
 	for (size_t k = 0; k < conn->n_children; k++) {
@@ -231,7 +228,7 @@ void dp_trap_routes(struct datapath *dp, const struct cfg_conn *conn, bool add)
 
 static void set_routes(struct datapath *dp, struct child_sa *child, bool add)
 {
-	struct dp_realm *r = realm_of(dp, child);
+	struct dp_realm *r = realm_of(dp, child->ike->conn->realm);
 	if (!r)
 		return;
 	/* An on-traffic child keeps its routes to catch the next packet
@@ -430,7 +427,7 @@ void dp_esp_input(struct datapath *dp, uint8_t *pkt, size_t len,
 			    spi, esp_drop_name(reason));
 		return;
 	}
-	struct dp_realm *realm = realm_of(dp, c);
+	struct dp_realm *realm = realm_of(dp, c->ike->conn->realm);
 	if (realm && write(realm->tun_fd, inner, inner_len) < 0)
 		log_limited(LOG_WARN, "tun", "writing to %s failed: %s",
 			    realm->ifname, strerror(errno));
