@@ -2,9 +2,10 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # shellcheck source-path=SCRIPTDIR/..
 # Benchmarks crest beside a plain veth link, wireguard-go and strongSwan
-# (kernel-libipsec) in one session on this machine: iperf3 TCP throughput
-# with 1 and 4 streams, the CPU use of the VPN daemons and ping round-trip
-# times, then a summary and the ratios of crest's figures to the others'.
+# (kernel-libipsec) in one session on this machine. It measures iperf3 TCP
+# throughput with 1 and 4 streams, the CPU use of the VPN daemons and ping
+# round-trip times, then prints a summary and the ratios of crest's figures
+# to the others'.
 #
 #   bench/run.sh [--quick] [--build-dir DIR] [--tsv FILE] [--setups LIST]
 #   bench/run.sh --check-tools

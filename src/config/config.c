@@ -214,7 +214,7 @@ int config_load(const char *path, struct cfg *out, char *err, size_t errlen)
 	size_t len;
 
 	/* O_NONBLOCK: opening a FIFO must not wait for a writer;
-	 * source_read then refuses anything but a regular file. */
+	 * source_read then rejects anything but a regular file. */
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;

@@ -134,7 +134,7 @@ struct cfg_conn {
 	/*
 	 * The strongest start action of the children: initiate if one
 	 * initiates, else trap if one traps, else wait.  With wait no child
-	 * starts by itself, whatever its own start_action says.
+	 * starts by itself, whatever its own start_action is.
 	 */
 	enum start_action start_action;
 	bool force_encap;

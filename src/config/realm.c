@@ -139,7 +139,7 @@ int realm_parse(const struct cfg_ctx *ctx, const config_setting_t *s,
 	if (rc == 0)
 		rc = cfg_get_name(ctx, s, "tun", realm->tun_name,
 		                  sizeof(realm->tun_name));
-	/* The kernel refuses "." and ".." as interface names. */
+	/* The kernel rejects "." and ".." as interface names. */
 	if (rc == 0 && (strcmp(realm->tun_name, ".") == 0 ||
 	                strcmp(realm->tun_name, "..") == 0))
 		rc = cfg_fail(ctx, config_setting_get_member(s, "tun"),

@@ -131,7 +131,7 @@ static int engine_auth_psk(void *io, const struct ike_sa *sa, bool own,
 	uint16_t prf_id = sa->alg.prf;
 	size_t name_len = strlen(conn->name);
 	size_t out_len = crypto_default()->prf_len(prf_id);
-	/* The keeper treats a request it must refuse as an attack by the
+	/* The keeper treats a request it must reject as an attack by the
 	 * engine, so nothing a peer sends may make one. */
 	if (len > IPC_OCTETS_MAX || name_len > IPC_NAME_MAX || out_len == 0 ||
 	    sa->spi_i == 0 || sa->spi_r == 0)

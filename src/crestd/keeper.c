@@ -56,8 +56,8 @@ struct keeper {
 	struct secrets secrets;
 	char *config_text;
 	size_t config_len;
-	/* The configuration before the last reload: the engine may still
-	 * ask routes for its connections until it has applied the new one. */
+	/* The configuration before the last reload.  The engine may still
+	 * request routes for its connections until it applies the new one. */
 	struct cfg prev;
 	bool have_prev;
 	/* Device of each realm index of the running engine, which numbers
@@ -99,9 +99,8 @@ static bool realm_exists(void *ctx, unsigned realm)
 }
 
 /* Whether the route lies inside a remote selector of connection c, which
- * belongs to the realm of the request's device, and covers neither gateway
- * address.  The device index stays as it was at start-up, while a reload
- * may list the realms in another order, so realms match by name. */
+ * belongs to the realm of the request's device, and covers no gateway
+ * address.  Realms match by name because a reload may reorder them. */
 static bool route_fits(const struct keeper *k, const struct cfg_conn *c,
 		       const struct ipc_route_request *rq)
 {
@@ -335,7 +334,7 @@ static int answer_route(struct keeper *k, const struct ipc_msg *m)
 			    rq->prefix,
 			    rq->prefix_len, rq->has_source ? rq->source : NULL);
 	if (err == -EACCES)
-		log_warn("keeper", "refused to remove a route of %s: the keeper "
+		log_warn("keeper", "rejected removing a route of %s: the keeper "
 			 "did not add it", rq->conn);
 	else if (err < 0)
 		log_warn("keeper", "route request of %s failed: %s", rq->conn,
@@ -436,8 +435,8 @@ static void reload_on_signal(struct keeper *k)
 	int rc = ipc_send(k->ipc, IPC_KEEPER_CONFIG, 0, k->config_text,
 			  k->config_len, -1);
 	if (rc < 0)
-		log_warn("keeper", "cannot send the new configuration to the "
-			 "engine: %s", strerror(-rc));
+		log_warn("keeper", "failed to send the new configuration to "
+			 "the engine: %s", strerror(-rc));
 }
 
 static void stop_engine(struct keeper *k, int sig)

@@ -324,7 +324,8 @@ static int load(const char *path, struct cfg *cfg, struct secrets *secrets,
 	return rc;
 }
 
-/* Applies a parsed configuration, or frees it and says why not. */
+/* Applies a parsed configuration, or frees it and writes the reason to
+ * err. */
 static int finish(struct reload *r, struct cfg *next, struct secrets *secrets,
                   int rc, struct control_reload_result *res, char *err,
                   size_t errlen)

@@ -98,8 +98,8 @@ void dp_close(struct datapath *dp);
 int dp_install_traps(struct datapath *dp);
 /* Adds the routes of the on-traffic children of one connection, or
  * removes those that no installed CHILD_SA and no on-traffic child of
- * another connection of the realm still routes; for a reload that adds,
- * changes or removes the connection. */
+ * another connection of the realm still uses.  A reload calls it for the
+ * connections it adds, changes or removes. */
 void dp_trap_routes(struct datapath *dp, const struct cfg_conn *conn,
 		    bool add);
 

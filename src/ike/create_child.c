@@ -273,7 +273,7 @@ static enum handler_status child_in(struct ike_ctx *ctx, struct ccsa *x)
 	if (!x->has_ts)
 		return refuse(ctx, N_INVALID_SYNTAX, 0);
 	if (!old && current_children(sa) >= IKE_MAX_CHILD_SAS) {
-		ike_log(sa, LOG_WARN, "refusing a new CHILD_SA: the IKE SA "
+		ike_log(sa, LOG_WARN, "rejecting a new CHILD_SA: the IKE SA "
 			"has %u already", IKE_MAX_CHILD_SAS);
 		return refuse(ctx, N_NO_ADDITIONAL_SAS, 0);
 	}

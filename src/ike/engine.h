@@ -28,11 +28,11 @@ struct ike_engine_ops {
 	/*
 	 * Computes the PSK AUTH value, prf(prf(PSK, "Key Pad for IKEv2"),
 	 * octets), for the identities of sa's connection with sa's PRF into
-	 * out (the PRF's output length); own is true for the AUTH this side
-	 * sends, false for the peer's expected one.  Set by a process without
-	 * secrets; when NULL
-	 * the engine computes it from its own secrets.  Returns 0, -ENOENT
-	 * for no PSK, or another negative errno.
+	 * out (the PRF's output length).  own is true for the AUTH this side
+	 * sends and false for the peer's expected one.  A process without
+	 * secrets sets it.  When it is NULL the engine computes the value
+	 * from its own secrets.  Returns 0, -ENOENT for no PSK, or another
+	 * negative errno.
 	 */
 	int (*auth_psk)(void *io, const struct ike_sa *sa, bool own,
 			const uint8_t *octets, size_t len, uint8_t *out);

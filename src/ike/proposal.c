@@ -142,9 +142,9 @@ static bool pick_esn(const struct cfg_proposal *c,
 }
 
 /*
- * Whether a proposal may be chosen at all: RFC 7296 3.3.6 makes a proposal
- * with a transform type crest does not know unacceptable, and an SPI of
- * zero is reserved for ESP (RFC 4303 2.1) and invalid for an IKE SA.
+ * Whether a proposal may be chosen at all.  RFC 7296 3.3.6 makes a
+ * proposal with a transform type crest does not know unacceptable.  An SPI
+ * of zero is reserved for ESP (RFC 4303 2.1) and invalid for an IKE SA.
  */
 static bool acceptable(const struct ike_proposal *p)
 {

@@ -169,7 +169,7 @@ struct ipc_route_reply {
 };
 
 /*
- * RELOAD_REQUEST has an empty body: the engine asks the keeper to re-read
+ * RELOAD_REQUEST has an empty body: the engine requests that the keeper re-read
  * the configuration and secrets files, for crestctl reload.
  *
  * RELOAD_REPLY: 0 uint32 status (0 or a positive errno), then text to the

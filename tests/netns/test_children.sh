@@ -10,7 +10,7 @@
 #   - crestctl rekey, terminate and initiate --child act on one child and
 #     leave the other and the IKE SA alone.
 # By default both separate privileges, so the keeper adds each child's
-# routes for the engine; the connections' own remote selectors cover only
+# routes for the engine. The connections' own remote selectors cover only
 # child low, so the keeper must take the children's selectors into
 # account. With --no-privsep both run as one process.
 #

@@ -301,11 +301,11 @@ echo "# idle clients"
 # newcomer.
 python3 -c '
 import socket, sys, time
-held = []
+clients = []
 for _ in range(16):
     s = socket.socket(socket.AF_UNIX)
     s.connect(sys.argv[1])
-    held.append(s)
+    clients.append(s)
 time.sleep(9)
 ' "$ctl_a" &
 idle_pid=$!

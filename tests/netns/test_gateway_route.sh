@@ -5,7 +5,7 @@
 # selectors match. The CHILD_SA comes up, but a routes only
 # 203.0.113.0/24 into its TUN device: a route for 192.0.2.0/24 would pull
 # IKE and ESP to b into the tunnel. a logs why it left the route out, its
-# engine is never restarted (the keeper would refuse the route), and the
+# engine is never restarted (the keeper would reject the route), and the
 # tunnel keeps carrying traffic for 203.0.113.0/24.
 #
 # usage: test_gateway_route.sh CRESTD CRESTCTL

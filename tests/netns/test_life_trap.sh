@@ -49,7 +49,7 @@ check_eq "a drops no packet for a full on-traffic queue" 0 \
 	"$(crest_drops a datapath_drops trap_queue_full)"
 
 # A reload that turns the connection to start_action wait removes its
-# routes once its SA goes; one that turns it back to trap installs them
+# routes once its SA goes. One that turns it back to trap installs them
 # again, and the next ping starts a new IKE SA.
 trap_route_present() {
 	ip netns exec "$NS_A" ip route show table all |

@@ -5,7 +5,7 @@
 # under seccomp and no_new_privs, chrooted into an empty root-owned
 # directory, and keeps no descriptor crestd inherited. It keeps neither the
 # PSK nor prf(PSK, "Key Pad for IKEv2") in memory after the tunnel comes up
-# or after an IKE SA and a CHILD_SA rekey, while the keeper holds the PSK
+# or after an IKE SA and a CHILD_SA rekey, while the keeper keeps the PSK
 # (which proves the memory scan works). A reload through crestctl and
 # SIGHUP reaches the engine, and a bad file is rejected with its line.
 # After SIGKILL the keeper starts a new engine that brings the tunnel back
@@ -159,8 +159,8 @@ check_eq "no PSK in the engine" 0 "$engine_psk"
 check_eq "no prf(PSK, key pad) in the engine" 0 "$engine_pad"
 
 echo "# secrets in memory after rekeys"
-# Each control request is answered after the exchange starts, so the logs
-# tell when it finished.
+# crestctl returns once the exchange starts, so the logs show when it
+# finished.
 ike_rekeys() {
 	grep -c 'IKE SA rekeyed' "$CREST_WORK/a.log" || true
 }
@@ -203,7 +203,7 @@ out=$("$CRESTCTL" --socket "$CREST_WORK/a.ctl" reload 2>&1) || rc=$?
 check_eq "bad file: crestctl reload exits 1" 1 "$rc"
 check "bad file: the error names the file and line" \
 	grep -qF "a.conf:2:" <<<"$out"
-check "bad file: the keeper logs the refusal" \
+check "bad file: the keeper logs the rejection" \
 	crest_wait_log a '\[keeper\] reload failed, keeping the running configuration' 5
 check "bad file: the tunnel stays up" netns_exec "$NS_A" \
 	ping -c 1 -W 1 -I 198.51.100.1 203.0.113.1

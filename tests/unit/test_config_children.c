@@ -22,7 +22,7 @@
 
 /*
  * One connection on fixed lines: line 6 contains connection settings, lines 8
- * and 9 one child each, so an error's line number says which part failed.
+ * and 9 one child each, so an error's line number shows which part failed.
  */
 static const char doc_fmt[] =
         "secrets = \"t.secrets\";\n"                                  /* 1 */

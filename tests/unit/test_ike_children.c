@@ -322,7 +322,7 @@ static void unmatched_child_rejected(void **state)
 	pair_free(p);
 }
 
-/* B already holds IKE_MAX_CHILD_SAS CHILD_SAs on the IKE SA, so A's
+/* B already has IKE_MAX_CHILD_SAS CHILD_SAs on the IKE SA, so A's
  * request for one more gets NO_ADDITIONAL_SAS and the IKE SA stays. */
 static void children_per_ike_sa_limited(void **state)
 {

@@ -298,8 +298,8 @@ static bool zero_responder_spi(struct ike_pair *p, int sender,
 }
 
 /* An IKE_SA_INIT response that accepts a proposal with responder SPI 0 is
- * refused: A sets up no IKE SA and asks the keeper for no AUTH value. */
-static void zero_responder_spi_refused(void **state)
+ * rejected: A sets up no IKE SA and requests no AUTH value from the keeper. */
+static void zero_responder_spi_rejected(void **state)
 {
 	(void)state;
 	struct ike_pair *p = make_pair(AEAD_IKE, AEAD_ESP, AEAD_IKE, AEAD_ESP,
@@ -333,8 +333,8 @@ static bool break_auth_chain(struct ike_pair *p, int sender,
 	return true;
 }
 
-/* An authentic IKE_AUTH request with a malformed inner chain is answered
- * with INVALID_SYNTAX, counted, and ends the responder's IKE SA. */
+/* An authentic IKE_AUTH request with a malformed inner chain gets
+ * INVALID_SYNTAX, is counted, and ends the responder's IKE SA. */
 static void malformed_auth_gets_invalid_syntax(void **state)
 {
 	(void)state;
@@ -406,7 +406,7 @@ int main(void)
 	        cmocka_unit_test(esp_mismatch_keeps_ike_sa),
 	        cmocka_unit_test(unexpected_responder_id_fails),
 	        cmocka_unit_test(invalid_public_value_no_sa),
-	        cmocka_unit_test(zero_responder_spi_refused),
+	        cmocka_unit_test(zero_responder_spi_rejected),
 	        cmocka_unit_test(malformed_auth_gets_invalid_syntax),
 	};
 

@@ -62,13 +62,13 @@ static void plain_offer_chosen(void **state)
 	assert_int_equal(choose(&sa), 0);
 }
 
-static void zero_spi_refused(void **state)
+static void zero_spi_rejected(void **state)
 {
 	struct ike_sa_payload sa = esp_offer(0);
 	assert_int_equal(choose(&sa), -ENOENT);
 }
 
-static void unknown_transform_type_refused(void **state)
+static void unknown_transform_type_rejected(void **state)
 {
 	struct ike_sa_payload sa = esp_offer(0x01020304);
 	sa.proposals[0].transforms[2] =
@@ -87,8 +87,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	        cmocka_unit_test(plain_offer_chosen),
-	        cmocka_unit_test(zero_spi_refused),
-	        cmocka_unit_test(unknown_transform_type_refused),
+	        cmocka_unit_test(zero_spi_rejected),
+	        cmocka_unit_test(unknown_transform_type_rejected),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

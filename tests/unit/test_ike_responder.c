@@ -275,7 +275,7 @@ static void unknown_peer_gets_nothing(void **state)
 }
 
 /* RFC 7296 3.1: an IKE_SA_INIT request with initiator SPI 0 is dropped
- * and counted, with no answer and no SA. */
+ * and counted, with no response and no SA. */
 static void zero_initiator_spi_dropped(void **state)
 {
 	uint8_t msg[1024];

@@ -205,9 +205,9 @@ static void missing_file_reported(void **state)
 	assert_non_null(strstr(err, "/nonexistent/x.secrets"));
 }
 
-/* A FIFO or a folder in place of a file is refused at once: opening a
+/* A FIFO or a folder in place of a file is rejected at once: opening a
  * FIFO must not wait for a writer, which would stall crestd. */
-static void special_files_refused(void **state)
+static void special_files_rejected(void **state)
 {
 	char dir[] = "/tmp/crest-special-XXXXXX", fifo[64], err[512];
 	struct secrets s = {0};
@@ -325,7 +325,7 @@ int main(void)
 	        cmocka_unit_test(errors_hide_the_secret),
 	        cmocka_unit_test(empty_file_has_no_psks),
 	        cmocka_unit_test(missing_file_reported),
-	        cmocka_unit_test(special_files_refused),
+	        cmocka_unit_test(special_files_rejected),
 	        cmocka_unit_test(examples_share_one_psk),
 	        cmocka_unit_test(missing_psk_warned),
 	};

@@ -39,7 +39,7 @@ static void list_of_both_families(void **state)
 	assert_string_equal(text, "203.0.113.0/24, 2001:db8:b::/64");
 	ts_format_list(ts, 0, text, sizeof(text));
 	assert_string_equal(text, "");
-	/* A short buffer holds a cut, terminated list. */
+	/* A short buffer gets a cut, terminated list. */
 	ts_format_list(ts, 2, text, 20);
 	assert_int_equal(strlen(text), 19);
 	assert_memory_equal(text, "203.0.113.0/24, 200", 19);
