@@ -70,14 +70,14 @@ static void usage(FILE *out)
 		"process, PSKs\n"
 		"                        included; for debugging only\n"
 		"      --engine-path PATH\n"
-		"                        run PATH as the engine instead"
-		"\n"
-		"                        of crestd itself; for tests only\n"
+		"                        run PATH as the engine instead of "
+		"crestd itself;\n"
+		"                        for tests only\n"
 		"  -h, --help            show this help\n"
 		"\n"
 		"Signals: SIGINT and SIGTERM delete the SAs and stop; SIGUSR1 "
 		"logs every SA\nand the drop counters; SIGHUP reloads the "
-		"configuration file.\n");
+		"configuration and secrets\nfiles.\n");
 }
 
 static int parse_args(int argc, char **argv, struct options *o)
